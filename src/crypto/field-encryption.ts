@@ -45,14 +45,24 @@ function activeRing(): KeyRing {
   return ring;
 }
 
+/** Bytes as Prisma's Bytes columns want them (backed by a plain ArrayBuffer). */
+export type Cipher = Buffer<ArrayBuffer>;
+
+function toCipher(parts: Buffer[]): Cipher {
+  const all = Buffer.concat(parts);
+  const out = Buffer.alloc(all.length);
+  all.copy(out);
+  return out;
+}
+
 /** Encrypts a UTF-8 string. */
-export function encryptText(plain: string): Buffer {
+export function encryptText(plain: string): Cipher {
   const { id, key } = activeRing().current;
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", key, iv);
   const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
   const idBuf = Buffer.from(id, "utf8");
-  return Buffer.concat([Buffer.from([1, idBuf.length]), idBuf, iv, cipher.getAuthTag(), body]);
+  return toCipher([Buffer.from([1, idBuf.length]), idBuf, iv, cipher.getAuthTag(), body]);
 }
 
 /** Decrypts what encryptText produced; throws if the key is unknown or the data was tampered with. */
@@ -76,7 +86,7 @@ export function ciphertextKeyId(data: Uint8Array): string {
 }
 
 /** Encrypts a value as JSON. */
-export function encryptJson(value: unknown): Buffer {
+export function encryptJson(value: unknown): Cipher {
   return encryptText(JSON.stringify(value));
 }
 
@@ -86,7 +96,7 @@ export function decryptJson(data: Uint8Array): unknown {
 }
 
 /** Encrypts when a value is present, else null (for optional columns). */
-export function encryptOptional(plain: string | null | undefined): Buffer | null {
+export function encryptOptional(plain: string | null | undefined): Cipher | null {
   return plain == null || plain === "" ? null : encryptText(plain);
 }
 

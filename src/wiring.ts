@@ -1,0 +1,71 @@
+/**
+ * Which capability modules are switched on, and how: flows, ports, effect handlers, channel senders, webhook and
+ * console routes, timers. Channels switch on when their settings are complete (config.channels).
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Express, Router } from "express";
+import type { Config } from "./config.js";
+import type { Database } from "./db/open.js";
+import type { FlowPorts } from "./flows/ports.js";
+import type { FlowRegistry } from "./flows/registry.js";
+import type { Logger } from "./log.js";
+import type { ChannelSender } from "./messaging/outbound.js";
+import type { Clock } from "./runtime/clock.js";
+import type { EffectHandlers } from "./runtime/effects.js";
+import type { Ingest } from "./runtime/inbox.js";
+import type { LocalBus } from "./runtime/local-bus.js";
+import type { JobHandler } from "./runtime/scheduler.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export interface WiringDeps {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  ingest: Ingest;
+  bus: LocalBus;
+  app: Express;
+}
+
+export interface Poller {
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export interface Modules {
+  flows: Partial<FlowRegistry>;
+  ports: FlowPorts;
+  effects: Partial<EffectHandlers>;
+  senders: Map<string, ChannelSender>;
+  routers: Router[];
+  jobs: Record<string, JobHandler>;
+  pollers: Poller[];
+  indexHtml: string;
+}
+
+/** A port for a capability that is not wired: answers "nothing found", never fake data. */
+const emptyPorts: FlowPorts = {
+  directory: { findProvince: () => [], findCommune: () => [], unitName: () => null },
+  guidance: { answer: () => ({ kind: "no_match" }), article: () => null },
+  cases: { statusByCode: async () => null },
+  needs: { listPublished: async () => [], byCode: async () => null, vietqrEnabled: () => false },
+};
+
+/** Builds every module that is available and configured. */
+export async function wireModules(d: WiringDeps): Promise<Modules> {
+  const m: Modules = {
+    flows: {},
+    ports: { ...emptyPorts },
+    effects: {},
+    senders: new Map(),
+    routers: [],
+    jobs: {},
+    pollers: [],
+    indexHtml: readFileSync(path.join(here, "bots/webchat/public/index.html"), "utf8"),
+  };
+  for (const problem of d.config.channelProblems) d.logger.warn(problem);
+  return m;
+}
