@@ -18,6 +18,7 @@ import type { ChannelSender } from "./messaging/outbound.js";
 import { basicEffectHandlers } from "./runtime/basic-effects.js";
 import { systemClock, type Clock } from "./runtime/clock.js";
 import type { EffectHandlers } from "./runtime/effects.js";
+import type { EffectType } from "./flows/effects.js";
 import { createInbox, type Ingest } from "./runtime/inbox.js";
 import { LocalBus } from "./runtime/local-bus.js";
 import { createMetrics, type RuntimeMetrics } from "./runtime/metrics.js";
@@ -58,6 +59,19 @@ export interface App {
   stop(): Promise<void>;
 }
 
+const ALL_EFFECTS: EffectType[] = ["create_case", "add_case_info", "create_need", "create_pledge", "set_consent", "subscribe_tips", "unsubscribe_tips", "donor_alerts", "request_handoff", "answer_logged", "answer_feedback", "content_gap", "acknowledge_escalation", "link_staff_account"];
+
+/** Fills in effects whose module is not wired with a handler that tells the person plainly (never a silent drop). */
+function completeHandlers(partial: Partial<EffectHandlers>, log: Logger): EffectHandlers {
+  const out: Record<string, unknown> = { ...partial };
+  for (const t of ALL_EFFECTS) {
+    if (out[t]) continue;
+    log.warn({ effect: t }, "no handler wired for effect; it will be answered as unavailable");
+    out[t] = async () => ({ replies: [{ kind: "text", text: "Xin lỗi, chức năng này chưa sẵn sàng. Nếu trẻ cần giúp đỡ, hãy gọi 111 (miễn phí, 24/7)." }] });
+  }
+  return out as EffectHandlers;
+}
+
 /** Builds the application (does not start loops or listen). */
 export async function createApp(opts: AppOptions): Promise<App> {
   const { config, db } = opts;
@@ -72,7 +86,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   const modules = await wireModules({ config, db, clock, logger: log, ingest, bus, app });
   const registry = defaultRegistry(modules.flows);
-  const effects: EffectHandlers = { ...basicEffectHandlers({ handoffPickupMin: config.HANDOFF_PICKUP_MIN }), ...modules.effects } as EffectHandlers;
+  const effects = completeHandlers({ ...basicEffectHandlers({ handoffPickupMin: config.HANDOFF_PICKUP_MIN }), ...modules.effects }, log);
   const senders = new Map<string, ChannelSender>([...modules.senders, ...(opts.senders ?? new Map())]);
   const jobHandlers: Record<string, JobHandler> = { ...modules.jobs };
 

@@ -68,6 +68,10 @@ export type Effect =
   | { type: "request_handoff"; reason: string }
   | { type: "answer_logged"; articleId: string | null; score: number; questionKey: string }
   | { type: "answer_feedback"; helpful: boolean }
-  | { type: "content_gap"; text: string };
+  | { type: "content_gap"; text: string }
+  /** A staff member tapped "Đã nhận" on an escalation notification (checked against the escalation's recipient). */
+  | { type: "acknowledge_escalation"; escalationId: string }
+  /** A staff member links this chat account to their console account with a one-time code ("/start link-XXXX"). */
+  | { type: "link_staff_account"; code: string };
 
 export type EffectType = Effect["type"];

@@ -88,6 +88,17 @@ export async function stepConversation(conv: ConversationView, input: FlowInput,
   const keep = (): StepOutcome => ({ flow: currentId, state: conv.state as { v: number; s: unknown }, replies, effects });
   const done = (r: { flow: FlowId; state: unknown }): StepOutcome => ({ flow: r.flow, state: { v: registry[r.flow].version, s: r.state }, replies, effects });
 
+  // 0. Staff commands arriving on a chat app: escalation acknowledgements and account linking.
+  const ack = /^ack:([0-9a-f-]{36})$/.exec(input.payload ?? "");
+  if (ack) {
+    effects.push({ type: "acknowledge_escalation", escalationId: ack[1]! });
+    return keep();
+  }
+  const link = /^\/?start\s+link-([A-Za-z0-9]{6,32})$/.exec(input.text.trim());
+  if (link) {
+    effects.push({ type: "link_staff_account", code: link[1]! });
+    return keep();
+  }
   // 1. Safety first.
   if (input.triage.level === "immediate") replies.push(emergencyMessage(ctx.locale));
   // 2. A person holds the conversation: the bot says nothing else.

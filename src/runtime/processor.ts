@@ -342,7 +342,23 @@ export function createProcessor(deps: ProcessorDeps) {
     const convs = await loadConversations(work.flatMap((w) => (w.event ? [w.event] : [])));
     for (const w of work) if (w.event) w.conv = convs.get(`${w.event.channel}:${w.event.userId}`);
     await Promise.all(work.map((w) => compute(w)));
-    await deps.prisma.$transaction((tx) => write(tx, token, work), { timeout: 60_000, maxWait: 30_000 });
+    try {
+      await deps.prisma.$transaction((tx) => write(tx, token, work), { timeout: 60_000, maxWait: 30_000 });
+    } catch (err) {
+      if (work.length === 1) throw err;
+      // One bad event must not hold up the others: write them one by one; failures stay claimed and are retried
+      // after the lease (and given up, with an apology to the person, after maxAttempts).
+      log.warn({ err: (err as Error).message, size: work.length }, "batch write failed; writing events one by one");
+      for (const w of work) {
+        try {
+          await deps.prisma.$transaction((tx) => write(tx, token, [w]), { timeout: 60_000, maxWait: 30_000 });
+        } catch (e) {
+          log.error({ err: (e as Error).message, inboxId: w.row.id.toString() }, "event write failed; will retry after the lease");
+          w.inbound = undefined;
+          w.conv = undefined;
+        }
+      }
+    }
     const committed = deps.clock.now().getTime();
     for (const w of work) {
       if (w.inbound) deps.metrics.replyQueued.record(Date.now() - w.row.receivedAt.getTime());
