@@ -17,6 +17,8 @@ import type { EffectHandlers } from "./runtime/effects.js";
 import type { Ingest } from "./runtime/inbox.js";
 import type { LocalBus } from "./runtime/local-bus.js";
 import type { JobHandler } from "./runtime/scheduler.js";
+import { wireChannels } from "./channels.js";
+import { zaloVerificationMeta } from "./bots/zalo/verification.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -67,5 +69,10 @@ export async function wireModules(d: WiringDeps): Promise<Modules> {
     indexHtml: readFileSync(path.join(here, "bots/webchat/public/index.html"), "utf8"),
   };
   for (const problem of d.config.channelProblems) d.logger.warn(problem);
+  const channels = wireChannels(d.config, d.db, d.ingest, d.logger);
+  for (const [k, v] of channels.senders) m.senders.set(k, v);
+  m.routers.push(...channels.routers);
+  m.pollers.push(...channels.pollers);
+  if (d.config.ZALO_SITE_VERIFICATION) m.indexHtml = m.indexHtml.replace("<!--zalo-verification-->", zaloVerificationMeta(d.config.ZALO_SITE_VERIFICATION));
   return m;
 }
