@@ -15,7 +15,7 @@ import { healthRouter } from "./handlers/health.js";
 import { webchatRouter } from "./handlers/webchat.js";
 import { logger as rootLogger, type Logger } from "./log.js";
 import type { ChannelSender } from "./messaging/outbound.js";
-import { basicEffectHandlers } from "./runtime/basic-effects.js";
+import { basicBatchEffects, basicEffectHandlers } from "./runtime/basic-effects.js";
 import { systemClock, type Clock } from "./runtime/clock.js";
 import type { EffectHandlers } from "./runtime/effects.js";
 import type { EffectType } from "./flows/effects.js";
@@ -38,7 +38,7 @@ export interface AppOptions {
   /** Replace or add channel senders (tests point them at fake platform servers). */
   senders?: Map<string, ChannelSender>;
   /** Runtime tuning (tests shorten leases and backoff). */
-  runtime?: { inboxLeaseMs?: number; outboxBackoffMs?: number; processorBatch?: number };
+  runtime?: { inboxLeaseMs?: number; outboxBackoffMs?: number; processorBatch?: number; processorConcurrency?: number };
 }
 
 export interface App {
@@ -96,12 +96,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
     registry,
     ports: modules.ports,
     effects,
+    batchEffects: basicBatchEffects,
     metrics,
     clock,
     logger: log,
     dbDeliveredChannels: DB_DELIVERED_CHANNELS,
     leaseMs: opts.runtime?.inboxLeaseMs,
     batchSize: opts.runtime?.processorBatch,
+    concurrency: opts.runtime?.processorConcurrency ?? (db.kind === "postgres" ? 2 : 1),
   });
   const outbox = createOutbox({ prisma: db.prisma, senders, bus, clock, logger: log, metrics, backoffMs: opts.runtime?.outboxBackoffMs });
   const scheduler = createScheduler({ prisma: db.prisma, clock, handlers: jobHandlers, bus, logger: log });

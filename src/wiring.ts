@@ -19,6 +19,12 @@ import type { LocalBus } from "./runtime/local-bus.js";
 import type { JobHandler } from "./runtime/scheduler.js";
 import { wireChannels } from "./channels.js";
 import { zaloVerificationMeta } from "./bots/zalo/verification.js";
+import { guidanceFlow } from "./flows/guidance.js";
+import { handoffFlow } from "./flows/handoff.js";
+import { tipsFlow } from "./flows/tips.js";
+import { createGuidancePort, guidanceLibrary } from "./guidance/guidance-port.js";
+import { tipsJobs } from "./guidance/tips.js";
+import { handoffJobs } from "./handoff/handoff-jobs.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -73,6 +79,11 @@ export async function wireModules(d: WiringDeps): Promise<Modules> {
   for (const [k, v] of channels.senders) m.senders.set(k, v);
   m.routers.push(...channels.routers);
   m.pollers.push(...channels.pollers);
+  // Guidance, tips and hand-off: the article index is built once per process (a bad article stops start-up).
+  const library = guidanceLibrary();
+  m.ports.guidance = createGuidancePort(library.retriever);
+  Object.assign(m.flows, { guidance: guidanceFlow, tips: tipsFlow, handoff: handoffFlow });
+  Object.assign(m.jobs, tipsJobs({ articles: library.articles, bus: d.bus }), handoffJobs({ idleMin: d.config.HANDOFF_IDLE_MIN, bus: d.bus }));
   if (d.config.ZALO_SITE_VERIFICATION) m.indexHtml = m.indexHtml.replace("<!--zalo-verification-->", zaloVerificationMeta(d.config.ZALO_SITE_VERIFICATION));
   return m;
 }

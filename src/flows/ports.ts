@@ -44,6 +44,8 @@ export interface GuidanceHit {
   sourceLine: string;
   related: { id: string; title: string }[];
   score: number;
+  /** The article's topic (content/guidance/README.md), so flows can add the 111 reminder on sensitive ones. */
+  topic?: string;
 }
 
 export interface GuidancePort {

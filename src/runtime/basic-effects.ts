@@ -4,7 +4,8 @@
  */
 import { createHash } from "node:crypto";
 import { encryptText } from "../crypto/index.js";
-import type { EffectHandlers } from "./effects.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import type { BatchEffectHandlers, EffectHandlers } from "./effects.js";
 import { scheduleJob } from "./scheduler.js";
 
 type Basic = Pick<EffectHandlers, "set_consent" | "subscribe_tips" | "unsubscribe_tips" | "donor_alerts" | "request_handoff" | "answer_logged" | "answer_feedback" | "content_gap">;
@@ -24,10 +25,30 @@ export function basicEffectHandlers(opts: { handoffPickupMin: number }): Basic {
         create: { contactId, birthMonth: e.birthMonth, active: true },
         update: { birthMonth: e.birthMonth, active: true, cancelledAt: null },
       });
-      await scheduleJob(tx, { kind: "tips.send", runAt: new Date(now.getTime() + 7 * 86_400_000), payload: { contactId }, dedupeKey: `tips:${contactId}:${now.toISOString().slice(0, 10)}` });
+      // The first tip goes out right away: the person just wrote, so every channel's messaging window is open
+      // (Messenger's 24 h would usually have closed by next week). The job then reschedules itself weekly
+      // (src/guidance/tips.ts); a chain still pending (a changed birth month) is kept rather than doubled.
+      const pending = await tx.$queryRawUnsafe<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM "Job" WHERE kind = 'tips.send' AND status IN ('pending', 'running') AND payload->>'contactId' = $1`,
+        contactId,
+      );
+      if ((pending[0]?.n ?? 0) === 0) {
+        await scheduleJob(tx, { kind: "tips.send", runAt: now, payload: { contactId }, dedupeKey: `tips:${contactId}:start:${now.getTime()}` });
+      }
     },
     async unsubscribe_tips(_e, { tx, contactId, now }) {
-      await tx.tipSubscription.updateMany({ where: { contactId, active: true }, data: { active: false, cancelledAt: now } });
+      const stopped = await tx.tipSubscription.updateMany({ where: { contactId, active: true }, data: { active: false, cancelledAt: now } });
+      if (stopped.count === 0) return;
+      // A tip still held for the messaging window must not arrive after "huỷ"; and stopping withdraws the consent.
+      await tx.$executeRawUnsafe(
+        `UPDATE "OutboxItem" o SET status = 'dead', "lastError" = 'tips stopped' FROM "Message" m
+         WHERE m.id = o."messageId" AND m.author = 'system:tips' AND o."contactId" = $1 AND o.status IN ('held', 'pending')`,
+        contactId,
+      );
+      const c = await tx.contact.findUniqueOrThrow({ where: { id: contactId }, select: { consents: true } });
+      const consents: Record<string, string | null> = { ...((c.consents as Record<string, string | null>) ?? {}), tips: null };
+      await tx.contact.update({ where: { id: contactId }, data: { consents } });
+      await tx.auditLog.create({ data: { actor: `contact:${contactId}`, action: "consent.withdrawn", entity: "Contact", entityId: contactId, details: { purpose: "tips" } } });
     },
     async donor_alerts(e, { tx, contactId }) {
       if (e.subscribe) {
@@ -55,6 +76,24 @@ export function basicEffectHandlers(opts: { handoffPickupMin: number }): Basic {
     },
     async content_gap(e, { tx, channel }) {
       await tx.contentGap.create({ data: { textEnc: encryptText(e.text), channel } });
+    },
+  };
+}
+
+/** One statement per batch for the opt-outs ("huỷ" is common and must stay cheap). */
+export function basicBatchEffects(tx: Prisma.TransactionClient): BatchEffectHandlers {
+  return {
+    async unsubscribe_tips(items) {
+      const ids = [...new Set(items.map((i) => i.ctx.contactId))];
+      await tx.$executeRawUnsafe(`UPDATE "TipSubscription" SET active = false, "cancelledAt" = $2 WHERE "contactId" = ANY($1::text[]) AND active`, ids, items[0]!.ctx.now);
+    },
+    async donor_alerts(items) {
+      const off = items.filter((i) => !i.effect.subscribe);
+      const on = items.filter((i) => i.effect.subscribe);
+      if (off.length > 0) {
+        await tx.$executeRawUnsafe(`UPDATE "DonorAlertSubscription" SET active = false WHERE "contactId" = ANY($1::text[]) AND active`, [...new Set(off.map((i) => i.ctx.contactId))]);
+      }
+      for (const i of on) await tx.donorAlertSubscription.create({ data: { contactId: i.ctx.contactId, category: i.effect.category, provinceCode: i.effect.provinceCode } });
     },
   };
 }

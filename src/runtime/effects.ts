@@ -26,6 +26,12 @@ export interface EffectOutcome {
 export type EffectHandler<E extends Effect> = (effect: E, ctx: EffectContext) => Promise<EffectOutcome | void>;
 export type EffectHandlers = { [K in EffectType]: EffectHandler<Extract<Effect, { type: K }>> };
 
+/**
+ * Effects that create nothing and say nothing can be applied for a whole batch in one statement (the processor
+ * groups them): the hot path must not issue one query per message for "huỷ".
+ */
+export type BatchEffectHandlers = { [K in EffectType]?: (items: { effect: Extract<Effect, { type: K }>; ctx: EffectContext }[]) => Promise<void> };
+
 /** Applies effects in order; returns the ref → code map and extra replies. */
 export async function applyEffects(handlers: EffectHandlers, effects: Effect[], ctx: EffectContext): Promise<{ refs: Map<string, string>; replies: OutboundMessage[] }> {
   const refs = new Map<string, string>();

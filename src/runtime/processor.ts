@@ -21,7 +21,8 @@ import { triage } from "../safety/index.js";
 import { matchKey } from "../text/index.js";
 import type { Clock } from "./clock.js";
 import { stepConversation, type StepOutcome } from "./conversation-step.js";
-import { applyEffects, substituteRefs, type EffectHandlers } from "./effects.js";
+import { applyEffects, substituteRefs, type BatchEffectHandlers, type EffectContext, type EffectHandlers } from "./effects.js";
+import type { Effect } from "../flows/effects.js";
 import type { LocalBus } from "./local-bus.js";
 import type { RuntimeMetrics } from "./metrics.js";
 
@@ -31,6 +32,8 @@ export interface ProcessorDeps {
   registry: FlowRegistry;
   ports: FlowPorts;
   effects: EffectHandlers;
+  /** Handlers that apply one effect type for a whole batch (see effects.ts). */
+  batchEffects?: (tx: Prisma.TransactionClient) => BatchEffectHandlers;
   metrics: RuntimeMetrics;
   clock: Clock;
   logger: Logger;
@@ -40,6 +43,8 @@ export interface ProcessorDeps {
   batchSize?: number;
   /** Attempts after which an event is given up (the person is told, the event marked failed). */
   maxAttempts?: number;
+  /** Batch loops run side by side (claims never overlap); 1 on PGlite, which has one connection. */
+  concurrency?: number;
 }
 
 interface ClaimedRow {
@@ -87,7 +92,7 @@ export function createProcessor(deps: ProcessorDeps) {
   const maxAttempts = deps.maxAttempts ?? 5;
   const log = deps.logger.child({ component: "processor" });
   let running = false;
-  let loop: Promise<void> | null = null;
+  let loops: Promise<void>[] = [];
 
   async function claim(token: string): Promise<ClaimedRow[]> {
     const now = deps.clock.now();
@@ -185,6 +190,8 @@ export function createProcessor(deps: ProcessorDeps) {
     const outMsgs: { conv: ConvRow; msg: OutboundMessage; at: Date }[] = [];
     const convUpdates: { id: string; flow: string; state: string; at: Date }[] = [];
     const contactsSeen = new Set<string>();
+    const batchable = deps.batchEffects?.(tx) ?? {};
+    const deferred = new Map<string, { effect: Effect; ctx: EffectContext }[]>();
 
     for (const w of work) {
       const e = w.event;
@@ -194,7 +201,13 @@ export function createProcessor(deps: ProcessorDeps) {
         inMsgs.push({ conv: c.conversationId!, channel: e.channel, ext: `in:${e.externalId}`, kind: "message", body: encryptJson({ text: e.text, payload: e.payload, location: e.location, attachments: e.attachments }), at: w.row.receivedAt });
         let replies = w.outcome.replies;
         if (w.outcome.effects.length > 0) {
-          const applied = await applyEffects(deps.effects, w.outcome.effects, { tx, contactId: c.contactId, conversationId: c.conversationId!, channel: c.channel, channelUserId: c.channelUserId, now });
+          const ectx: EffectContext = { tx, contactId: c.contactId, conversationId: c.conversationId!, channel: c.channel, channelUserId: c.channelUserId, now };
+          const single = w.outcome.effects.filter((ef) => {
+            if (!batchable[ef.type]) return true;
+            deferred.set(ef.type, [...(deferred.get(ef.type) ?? []), { effect: ef, ctx: ectx }]);
+            return false;
+          });
+          const applied = await applyEffects(deps.effects, single, ectx);
           replies = [...replies, ...applied.replies].map((m) => substituteRefs(m, applied.refs));
         }
         for (const m of replies) outMsgs.push({ conv: c, msg: m, at: now });
@@ -219,6 +232,7 @@ export function createProcessor(deps: ProcessorDeps) {
       }
     }
 
+    for (const [type, items] of deferred) await (batchable[type as Effect["type"]] as (i: typeof items) => Promise<void>)(items);
     if (inMsgs.length > 0) {
       await tx.$executeRawUnsafe(
         `INSERT INTO "Message" ("conversationId", channel, direction, "externalId", kind, "bodyEnc", status, author, "createdAt")
@@ -378,7 +392,7 @@ export function createProcessor(deps: ProcessorDeps) {
     start(): void {
       if (running) return;
       running = true;
-      loop = (async () => {
+      loops = Array.from({ length: Math.max(1, deps.concurrency ?? 1) }, () => (async () => {
         let backoff = 0;
         while (running) {
           try {
@@ -391,12 +405,12 @@ export function createProcessor(deps: ProcessorDeps) {
             await new Promise((r) => setTimeout(r, backoff));
           }
         }
-      })();
+      })());
     },
     async stop(): Promise<void> {
       running = false;
       deps.bus.inboxChanged();
-      await loop;
+      await Promise.all(loops);
     },
   };
 }

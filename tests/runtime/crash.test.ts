@@ -43,7 +43,7 @@ function startWorker(env: Record<string, string>): { child: ChildProcess; ready:
 }
 
 async function transcript(db: Database): Promise<Map<string, string[]>> {
-  const rows = await db.prisma.message.findMany({ orderBy: { id: "asc" }, include: {} });
+  const rows = await db.prisma.message.findMany({ orderBy: { id: "asc" } });
   const convs = await db.prisma.conversation.findMany({ include: { contact: true } });
   const userOf = new Map(convs.map((c) => [c.id, c.contact.channelUserId]));
   const out = new Map<string, string[]>();

@@ -60,6 +60,7 @@ export function toAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
   // body-parser errors carry a status and are the client's fault (bad JSON, body too large).
   if (typeof err === "object" && err !== null && "status" in err && typeof err.status === "number") {
+    if (err.status === 404) return new AppError("not_found", "Không tìm thấy");
     if (err.status === 413) return new AppError("payload_too_large", "Dữ liệu gửi lên quá lớn.");
     if (err.status === 415) return new AppError("unsupported_media_type", "Định dạng dữ liệu không được hỗ trợ.");
     if (err.status >= 400 && err.status < 500) return new AppError("bad_request", "Yêu cầu không hợp lệ.");
