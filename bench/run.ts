@@ -6,6 +6,7 @@
  *   BENCH_CONVERSATIONS (200), BENCH_MESSAGES (15 per conversation), BENCH_KINDS ("pglite,postgres").
  */
 import { Worker } from "node:worker_threads";
+import { spawn, type ChildProcess } from "node:child_process";
 import express from "express";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -44,7 +45,19 @@ async function bare(): Promise<number> {
   return r.count / r.seconds;
 }
 
-async function runOn(kind: string): Promise<void> {
+/** Receipt → first reply queued, per inbound message, from the message log (works across processes). */
+async function latencies(db: Database): Promise<{ p50: number; p99: number; n: number }> {
+  const rows = await db.prisma.$queryRawUnsafe<{ ms: number }[]>(
+    `SELECT EXTRACT(EPOCH FROM (o."createdAt" - i."createdAt")) * 1000 AS ms
+     FROM "Message" i
+     CROSS JOIN LATERAL (SELECT m."createdAt" FROM "Message" m WHERE m."conversationId" = i."conversationId" AND m.direction = 'out' AND m.id > i.id ORDER BY m.id LIMIT 1) o
+     WHERE i.direction = 'in'`,
+  );
+  const v = rows.map((r) => Number(r.ms)).sort((a, b) => a - b);
+  return { p50: v[Math.floor(v.length * 0.5)] ?? NaN, p99: v[Math.floor(v.length * 0.99)] ?? NaN, n: v.length };
+}
+
+async function runOn(kind: string, split = false): Promise<void> {
   let db: Database;
   let cleanup: () => Promise<void>;
   if (kind === "postgres") {
@@ -59,8 +72,16 @@ async function runOn(kind: string): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     };
   }
-  const app = await createApp({ config: testConfig({ DATA_DIR: os.tmpdir() }), db, runtime: { processorBatch: 500 } });
+  const app = await createApp({ config: testConfig({ DATA_DIR: os.tmpdir(), ROLE: split ? "web" : "all" }), db, runtime: { processorBatch: 500 } });
   app.startWorkers();
+  let worker: ChildProcess | null = null;
+  if (split) {
+    worker = spawn(process.execPath, ["--import", "tsx", "tests/support/worker-main.ts"], {
+      env: { ...process.env, WORKER_DATABASE_URL: (db as { url?: string }).url, WORKER_BATCH: "500", WORKER_LEASE_MS: "30000", LOG_LEVEL: "silent" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    await new Promise<void>((resolve) => worker!.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve()));
+  }
   const port = await app.listen(0, "127.0.0.1");
   const t0 = performance.now();
   const intake = await drive(port, "/api/chat/messages", kind);
@@ -73,12 +94,14 @@ async function runOn(kind: string): Promise<void> {
   const seconds = (performance.now() - t0) / 1000;
   const logged = await db.prisma.message.count({ where: { direction: "in" } });
   const out = await db.prisma.message.count({ where: { direction: "out" } });
-  const m = app.metrics.replyQueued;
+  const lat = await latencies(db);
+  const label = `${kind}${split ? " (web + worker process)" : " (one process)"}`;
   console.log(
-    `${kind.padEnd(8)} ${intake.count} messages from ${CONV} conversations: ${(intake.count / seconds).toFixed(0)} messages/s processed end to end ` +
+    `${label}: ${intake.count} messages from ${CONV} conversations: ${(intake.count / seconds).toFixed(0)} messages/s processed end to end ` +
       `(intake ${(intake.count / intake.seconds).toFixed(0)}/s, ack p50 ${intake.ackP50.toFixed(1)} ms p99 ${intake.ackP99.toFixed(1)} ms); ` +
-      `receipt→reply queued p50 ${m.percentile(50)?.toFixed(1)} ms p99 ${m.percentile(99)?.toFixed(1)} ms; logged ${logged} in / ${out} out`,
+      `receipt→reply queued p50 ${lat.p50.toFixed(1)} ms p99 ${lat.p99.toFixed(1)} ms; logged ${logged} in / ${out} out`,
   );
+  worker?.kill("SIGTERM");
   if (logged !== intake.count) throw new Error(`only ${logged} of ${intake.count} inbound messages were logged`);
   (globalThis as { __last?: number }).__last = intake.count / seconds;
   await app.stop();
@@ -93,8 +116,10 @@ for (const kind of KINDS) {
     console.log("postgres skipped: no PostgreSQL at 127.0.0.1:5432");
     continue;
   }
-  await runOn(kind);
-  const rate = (globalThis as { __last?: number }).__last ?? 0;
-  console.log(`${kind.padEnd(8)} ratio to the bare endpoint: ${(rate / bareRate).toFixed(2)}`);
+  for (const split of kind === "postgres" ? [false, true] : [false]) {
+    await runOn(kind, split);
+    const rate = (globalThis as { __last?: number }).__last ?? 0;
+    console.log(`   ratio to the bare endpoint: ${(rate / bareRate).toFixed(2)}`);
+  }
 }
 process.exit(0);

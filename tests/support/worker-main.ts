@@ -12,4 +12,8 @@ const db = await openDatabase({ url: process.env.WORKER_DATABASE_URL, dataDir: p
 const app = await createApp({ config: testConfig({ ROLE: "worker" }), db, runtime: { inboxLeaseMs: Number(process.env.WORKER_LEASE_MS ?? 1500), processorBatch: Number(process.env.WORKER_BATCH ?? 20) } });
 app.startWorkers();
 process.stdout.write("ready\n");
-setInterval(() => process.stdout.write(`processed ${app.metrics.processed}\n`), 100);
+setInterval(async () => {
+  // PGlite is single-process, so the test reads progress from here rather than from the database.
+  const pending = await db.prisma.inboxEvent.count({ where: { status: { in: ["pending", "processing"] } } }).catch(() => -1);
+  process.stdout.write(`processed ${app.metrics.processed} pending ${pending}\n`);
+}, 150);
