@@ -27,6 +27,8 @@ import { createProcessor, type Processor } from "./runtime/processor.js";
 import { DB_DELIVERED_CHANNELS } from "./runtime/queue-reply.js";
 import { createScheduler, type JobHandler, type Scheduler } from "./runtime/scheduler.js";
 import { wireModules } from "./wiring.js";
+import { warmDirectory } from "./directory/match-units.js";
+import { triage } from "./safety/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -59,7 +61,7 @@ export interface App {
   stop(): Promise<void>;
 }
 
-const ALL_EFFECTS: EffectType[] = ["create_case", "add_case_info", "create_need", "create_pledge", "set_consent", "subscribe_tips", "unsubscribe_tips", "donor_alerts", "request_handoff", "answer_logged", "answer_feedback", "content_gap", "acknowledge_escalation", "link_staff_account"];
+const ALL_EFFECTS: EffectType[] = ["set_locale", "create_case", "add_case_info", "create_need", "create_pledge", "set_consent", "subscribe_tips", "unsubscribe_tips", "donor_alerts", "request_handoff", "answer_logged", "answer_feedback", "content_gap", "acknowledge_escalation", "link_staff_account"];
 
 /** Fills in effects whose module is not wired with a handler that tells the person plainly (never a silent drop). */
 function completeHandlers(partial: Partial<EffectHandlers>, log: Logger): EffectHandlers {
@@ -85,6 +87,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   app.set("trust proxy", "loopback");
 
   const modules = await wireModules({ config, db, clock, logger: log, ingest, bus, app });
+  // Build the commune index and the safety lexicon now, not on the first report: a person in danger must not wait.
+  warmDirectory();
+  triage("");
   const registry = defaultRegistry(modules.flows);
   const effects = completeHandlers({ ...basicEffectHandlers({ handoffPickupMin: config.HANDOFF_PICKUP_MIN }), ...modules.effects }, log);
   const senders = new Map<string, ChannelSender>([...modules.senders, ...(opts.senders ?? new Map())]);

@@ -72,6 +72,8 @@ export type Effect =
   /** A staff member tapped "Đã nhận" on an escalation notification (checked against the escalation's recipient). */
   | { type: "acknowledge_escalation"; escalationId: string }
   /** A staff member links this chat account to their console account with a one-time code ("/start link-XXXX"). */
-  | { type: "link_staff_account"; code: string };
+  | { type: "link_staff_account"; code: string }
+  /** The person chose the language of the bot ("english" / "tiếng việt"). */
+  | { type: "set_locale"; locale: "vi" | "en" };
 
 export type EffectType = Effect["type"];

@@ -6,13 +6,20 @@ import { createHash } from "node:crypto";
 import { encryptText } from "../crypto/index.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { BatchEffectHandlers, EffectHandlers } from "./effects.js";
+import { subscribeDonorAlerts } from "../needs/subscribe-donor-alerts.js";
 import { scheduleJob } from "./scheduler.js";
 
-type Basic = Pick<EffectHandlers, "set_consent" | "subscribe_tips" | "unsubscribe_tips" | "donor_alerts" | "request_handoff" | "answer_logged" | "answer_feedback" | "content_gap">;
+/** Author of donor-alert messages in the Message log (so "huỷ" can stop the ones not yet sent). */
+export const DONOR_ALERT_AUTHOR = "system:donor_alerts";
+
+type Basic = Pick<EffectHandlers, "set_locale" | "set_consent" | "subscribe_tips" | "unsubscribe_tips" | "donor_alerts" | "request_handoff" | "answer_logged" | "answer_feedback" | "content_gap">;
 
 /** The basic handlers; `handoffPickupMin` sets when an unanswered hand-off request tells the person to call 111. */
 export function basicEffectHandlers(opts: { handoffPickupMin: number }): Basic {
   return {
+    async set_locale(e, { tx, contactId }) {
+      await tx.contact.update({ where: { id: contactId }, data: { locale: e.locale } });
+    },
     async set_consent(e, { tx, contactId, now }) {
       const c = await tx.contact.findUniqueOrThrow({ where: { id: contactId }, select: { consents: true } });
       const consents: Record<string, string | null> = { ...((c.consents as Record<string, string | null>) ?? {}), [e.purpose]: e.given ? now.toISOString() : null };
@@ -91,9 +98,18 @@ export function basicBatchEffects(tx: Prisma.TransactionClient): BatchEffectHand
       const off = items.filter((i) => !i.effect.subscribe);
       const on = items.filter((i) => i.effect.subscribe);
       if (off.length > 0) {
-        await tx.$executeRawUnsafe(`UPDATE "DonorAlertSubscription" SET active = false WHERE "contactId" = ANY($1::text[]) AND active`, [...new Set(off.map((i) => i.ctx.contactId))]);
+        const ids = [...new Set(off.map((i) => i.ctx.contactId))];
+        await tx.$executeRawUnsafe(`UPDATE "DonorAlertSubscription" SET active = false WHERE "contactId" = ANY($1::text[]) AND active`, ids);
+        // an alert still waiting for its channel (held for the window, or queued) must not arrive after "huỷ"
+        await tx.$executeRawUnsafe(
+          `UPDATE "OutboxItem" o SET status = 'dead', "lastError" = 'donor alerts stopped' FROM "Message" m
+           WHERE m.id = o."messageId" AND m.author = $2 AND o."contactId" = ANY($1::text[]) AND o.status IN ('held', 'pending')`,
+          ids,
+          DONOR_ALERT_AUTHOR,
+        );
       }
-      for (const i of on) await tx.donorAlertSubscription.create({ data: { contactId: i.ctx.contactId, category: i.effect.category, provinceCode: i.effect.provinceCode } });
+      // subscribing is rare: go through the service (idempotent per category/province pair, audited)
+      for (const i of on) await subscribeDonorAlerts(tx, { contactId: i.ctx.contactId, category: i.effect.category, provinceCode: i.effect.provinceCode, now: i.ctx.now });
     },
   };
 }

@@ -36,6 +36,7 @@ export interface StepOutcome {
 }
 
 const CANCEL_WORDS = ["huy", "huy bo", "thoat", "dung lai", "cancel", "stop", "khong lam nua"];
+const LANGUAGE_WORDS: Record<string, "vi" | "en"> = { english: "en", "tieng anh": "en", "in english": "en", "tieng viet": "vi", vietnamese: "vi" };
 const MENU_WORDS = ["menu", "/menu", "/start", "start", "bat dau", "quay lai menu", "ve menu", "trang chu"];
 
 function restore(flow: AnyFlow, saved: unknown): unknown | null {
@@ -123,6 +124,14 @@ export async function stepConversation(conv: ConversationView, input: FlowInput,
       return done({ flow: "menu", state: { greeted: true } });
     }
     replies.push({ kind: "text", text: ctx.locale === "en" ? "Cancelled." : "Đã huỷ." }, menuMessage(ctx.locale));
+    return done({ flow: "menu", state: { greeted: true } });
+  }
+  const lang = LANGUAGE_WORDS[key];
+  if (!input.payload && lang) {
+    effects.push({ type: "set_locale", locale: lang });
+    const l10n = { ...ctx, locale: lang };
+    replies.push({ kind: "text", text: lang === "en" ? "OK, I will answer in English. Type \"tiếng việt\" to switch back." : "Được, mình sẽ trả lời bằng tiếng Việt. Gõ \"english\" để chuyển sang tiếng Anh." });
+    replies.push(menuMessage(l10n.locale));
     return done({ flow: "menu", state: { greeted: true } });
   }
   if (!input.payload && MENU_WORDS.includes(key)) {

@@ -1,9 +1,9 @@
 import { expandChatSpelling } from "./chat-spelling.js";
-import { foldDiacritics, normalizeText } from "./normalize.js";
+import { foldDiacritics } from "./normalize.js";
 
 /** The canonical form every matcher compares: normalised, folded, chat spellings expanded, punctuation → spaces. */
 export function matchKey(s: string): string {
-  const folded = foldDiacritics(normalizeText(s));
+  const folded = foldDiacritics(s);
   // Apostrophes join English contractions ("don't" → "dont") so they stay one word.
   const spaced = folded.replace(/['’`]/g, "").replace(/[^\p{L}\p{N}\s.,!?;:\n…]+/gu, " ");
   // Clause punctuation survives until chat spellings are expanded ("sao v." vs "v nha"), then goes.

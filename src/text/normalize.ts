@@ -93,11 +93,14 @@ export function normalizeText(s: string): string {
     .trim();
 }
 
-/** Removes every diacritic and maps đ → d, after normalizeText. */
+/**
+ * Removes every diacritic and maps đ → d; the same result as folding normalizeText(s), without placing tone marks
+ * first (they are removed anyway). Plain-ASCII text — most chat typed without diacritics — takes the fast path.
+ */
 export function foldDiacritics(s: string): string {
-  return normalizeText(s)
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .replace(/đ/g, "d")
-    .normalize("NFC");
+  let t = s.replace(ZERO_WIDTH, "").toLowerCase();
+  if (/[^\u0000-\u007f]/.test(t)) {
+    t = t.normalize("NFD").replace(/\p{M}/gu, "").replace(/[đðɗ]/g, "d").normalize("NFC");
+  }
+  return t.replace(/\s+/g, " ").trim();
 }

@@ -37,6 +37,17 @@ describe.each(kinds)("web chat end to end on %s", (kind) => {
     expect(back.at(-1)!.message.kind).toBe("choices");
   });
 
+  it("switches to English on request and back to Vietnamese", async () => {
+    const c = await ChatClient.open(t.baseUrl);
+    await c.say("Xin chào");
+    const en = await c.say("english");
+    expect(en.at(-1)!.message.choices!.map((x) => x.label)).toContain("Report a child at risk");
+    const contact = await t.db.prisma.contact.findUniqueOrThrow({ where: { channel_channelUserId: { channel: "webchat", channelUserId: c.sessionId } } });
+    expect(contact.locale).toBe("en");
+    const vi = await c.say("tiếng việt");
+    expect(vi.at(-1)!.message.choices!.map((x) => x.label)).toContain("Báo tin trẻ em cần giúp đỡ");
+  });
+
   it("accepts a client's retry of the same message once", async () => {
     const c = await ChatClient.open(t.baseUrl);
     const body = JSON.stringify({ sessionId: c.sessionId, clientMessageId: "retry-12345", text: "menu" });
