@@ -18,6 +18,7 @@ import type { Ingest } from "./runtime/inbox.js";
 import type { LocalBus } from "./runtime/local-bus.js";
 import type { JobHandler } from "./runtime/scheduler.js";
 import { wireChannels } from "./channels.js";
+import { wireCaseModule } from "./cases/module.js";
 import { zaloVerificationMeta } from "./bots/zalo/verification.js";
 import { guidanceFlow } from "./flows/guidance.js";
 import { handoffFlow } from "./flows/handoff.js";
@@ -25,6 +26,9 @@ import { tipsFlow } from "./flows/tips.js";
 import { createGuidancePort, guidanceLibrary } from "./guidance/guidance-port.js";
 import { tipsJobs } from "./guidance/tips.js";
 import { handoffJobs } from "./handoff/handoff-jobs.js";
+import { wireDonations } from "./wiring/donations.js";
+import { wireConsole } from "./wiring/console.js";
+import { wireConsoleAdmin } from "./wiring/console-admin.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -84,6 +88,15 @@ export async function wireModules(d: WiringDeps): Promise<Modules> {
   m.ports.guidance = createGuidancePort(library.retriever);
   Object.assign(m.flows, { guidance: guidanceFlow, tips: tipsFlow, handoff: handoffFlow });
   Object.assign(m.jobs, tipsJobs({ articles: library.articles, bus: d.bus }), handoffJobs({ idleMin: d.config.HANDOFF_IDLE_MIN, bus: d.bus }));
+  // Reports, case lookup, escalation to commune workers and 111, and the directory they use.
+  const cases = await wireCaseModule({ config: d.config, db: d.db, logger: d.logger });
+  Object.assign(m.flows, cases.flows);
+  Object.assign(m.ports, cases.ports);
+  Object.assign(m.effects, cases.effects);
+  Object.assign(m.jobs, cases.jobs);
+  await wireDonations(d, m); // needs, pledges, transparency: flows, effects, timers, public pages (src/wiring/donations.ts)
+  const consoleRouter = wireConsole(d, m); // staff console: sign-in, cases, hand-off (src/wiring/console.ts)
+  await wireConsoleAdmin(d, m, consoleRouter); // needs & pledges, directory, reports, retention (src/wiring/console-admin.ts)
   if (d.config.ZALO_SITE_VERIFICATION) m.indexHtml = m.indexHtml.replace("<!--zalo-verification-->", zaloVerificationMeta(d.config.ZALO_SITE_VERIFICATION));
   return m;
 }

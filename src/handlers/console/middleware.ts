@@ -42,6 +42,9 @@ export function originAllowed(req: Request, ctx: ConsoleContext): boolean {
   if (req.get("sec-fetch-site") === "cross-site") return false;
   const origin = req.get("origin");
   if (origin === undefined) return true; // non-browser clients and old browsers; the CSRF token still applies
+  // Our Referrer-Policy is no-referrer, so browsers send "Origin: null" on our own form posts; Sec-Fetch-Site (which
+  // page scripts cannot set) tells a same-origin post from a sandboxed or cross-site one.
+  if (origin === "null") return req.get("sec-fetch-site") === "same-origin";
   if (ctx.allowedOrigins.has(origin)) return true;
   const host = req.get("host");
   return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
