@@ -7,7 +7,10 @@ import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { z } from "zod";
 import { CATEGORIES, type Category } from "./categories.js";
-import { compilePhrase, PatternError, type CompiledPattern } from "./pattern.js";
+import { nearPattern, PatternError, PatternIndex, phrasePattern, type CompiledPattern } from "./pattern.js";
+
+/** A compiled pattern with its number in the lexicon's PatternIndex. */
+export type IndexedPattern = CompiledPattern & { id: number };
 
 export const DEFAULT_LEXICON_PATH = fileURLToPath(new URL("../../content/safety/lexicon.yaml", import.meta.url));
 
@@ -73,7 +76,7 @@ export type LexiconData = z.infer<typeof LexiconSchema>;
 export interface CompiledCue {
   id: string;
   weight: number;
-  patterns: CompiledPattern[];
+  patterns: IndexedPattern[];
 }
 
 export interface CompiledRule {
@@ -81,18 +84,20 @@ export interface CompiledRule {
   level: "immediate" | "report";
   category: Category;
   firm: boolean;
-  patterns: CompiledPattern[];
-  unless: CompiledPattern[];
+  patterns: IndexedPattern[];
+  unless: IndexedPattern[];
 }
 
 export interface CompiledLexicon {
-  mask: CompiledPattern[];
+  /** Anchor index over every pattern below (mask, cues, escalation, rules). */
+  index: PatternIndex;
+  mask: IndexedPattern[];
   negators: ReadonlySet<string>;
   negationSkip: ReadonlySet<string>;
   lookback: number;
   guidance: CompiledCue[];
   concrete: CompiledCue[];
-  escalation: { id: string; categories: ReadonlySet<Category>; patterns: CompiledPattern[] };
+  escalation: { id: string; categories: ReadonlySet<Category>; patterns: IndexedPattern[] };
   rules: CompiledRule[];
 }
 
@@ -107,15 +112,11 @@ export function compileLexicon(input: unknown): CompiledLexicon {
   const sets = new Map<string, string[]>();
   for (const [name, v] of Object.entries(data.sets)) sets.set(name, splitSet(v));
 
-  const compile = (owner: string, p: z.infer<typeof PatternSchema>): CompiledPattern => {
+  const index = new PatternIndex();
+  const compile = (owner: string, p: z.infer<typeof PatternSchema>): IndexedPattern => {
     try {
-      if (typeof p === "string") return { kind: "phrase", phrase: compilePhrase(p, sets) };
-      return {
-        kind: "near",
-        parts: p.near.map((s) => compilePhrase(s, sets)),
-        within: p.within,
-        source: p.near.join(" & "),
-      };
+      const c = typeof p === "string" ? phrasePattern(p, sets) : nearPattern(p.near, p.within, sets);
+      return Object.assign(c, { id: index.add(c) });
     } catch (e) {
       if (e instanceof PatternError) throw new Error(`lexicon ${owner}: ${e.message}`);
       throw e;
@@ -135,6 +136,7 @@ export function compileLexicon(input: unknown): CompiledLexicon {
   const oneWord = (list: string[]): Set<string> => new Set(list.map((w) => w.trim()));
 
   return {
+    index,
     mask: data.mask.map((p, i) => compile(`mask[${i}]`, p)),
     negators: oneWord(data.negation.words),
     negationSkip: oneWord(data.negation.skip),

@@ -3,10 +3,10 @@
  * after the first call (the lexicon is read once). Errs towards detection: a false alarm costs a
  * question to the user, a miss can cost a child.
  */
-import { syllables } from "../text/index.js";
 import type { Category } from "./categories.js";
-import { loadLexicon, type CompiledCue, type CompiledLexicon, type CompiledRule } from "./lexicon.js";
-import { patternSpans, type CompiledPattern, type Span } from "./pattern.js";
+import { safetySyllables } from "./fast-key.js";
+import { loadLexicon, type CompiledCue, type CompiledLexicon, type CompiledRule, type IndexedPattern } from "./lexicon.js";
+import { patternMatches, patternSpans, type Span } from "./pattern.js";
 
 export type TriageLevel = "immediate" | "report" | "none";
 
@@ -28,10 +28,14 @@ function lexicon(): CompiledLexicon {
 }
 
 // Ordinary compounds ("đánh giá", "tất cả", "từ từ") are blanked so no danger pattern can use their words.
-function masked(lex: CompiledLexicon, tokens: string[]): string[] {
-  const out = [...tokens];
+function masked(lex: CompiledLexicon, tokens: string[], on: Uint8Array): string[] {
+  let out = tokens;
   for (const p of lex.mask) {
-    for (const span of patternSpans(tokens, p)) out.fill("", span.start, span.end);
+    if (on[p.id] === 0) continue;
+    for (const span of patternSpans(tokens, p)) {
+      if (out === tokens) out = [...tokens];
+      out.fill("", span.start, span.end);
+    }
   }
   return out;
 }
@@ -46,21 +50,23 @@ function negated(lex: CompiledLexicon, tokens: readonly string[], span: Span): b
   return false;
 }
 
-function anyMatch(
-  lex: CompiledLexicon,
-  tokens: readonly string[],
-  patterns: readonly CompiledPattern[],
-  checkNegation: boolean,
-): boolean {
-  const keep = checkNegation ? (s: Span) => !negated(lex, tokens, s) : undefined;
-  return patterns.some((p) => patternSpans(tokens, p, keep).length > 0);
+interface Msg {
+  tokens: readonly string[];
+  /** PatternIndex marks: 0 = the pattern cannot match this message. */
+  on: Uint8Array;
 }
 
-function cueScore(lex: CompiledLexicon, tokens: readonly string[], cues: readonly CompiledCue[]): { score: number; ids: string[] } {
+function anyMatch(lex: CompiledLexicon, m: Msg, patterns: readonly IndexedPattern[], checkNegation: boolean): boolean {
+  const keep = checkNegation ? (s: Span) => !negated(lex, m.tokens, s) : undefined;
+  for (const p of patterns) if (m.on[p.id] === 1 && patternMatches(m.tokens, p, keep)) return true;
+  return false;
+}
+
+function cueScore(lex: CompiledLexicon, m: Msg, cues: readonly CompiledCue[]): { score: number; ids: string[] } {
   let score = 0;
   const ids: string[] = [];
   for (const cue of cues) {
-    if (anyMatch(lex, tokens, cue.patterns, false)) {
+    if (anyMatch(lex, m, cue.patterns, false)) {
       score += cue.weight;
       ids.push(cue.id);
     }
@@ -70,22 +76,25 @@ function cueScore(lex: CompiledLexicon, tokens: readonly string[], cues: readonl
 
 /** Classifies a message: immediate danger, something to report, or nothing (maybe a prevention question). */
 export function triageWith(lex: CompiledLexicon, text: string): TriageResult {
-  const tokens = masked(lex, syllables(text));
+  const raw = safetySyllables(text);
   const none: TriageResult = { level: "none", category: null, rules: [], guidanceHint: false };
-  if (tokens.length === 0) return none;
+  if (raw.length === 0) return none;
+  const on = lex.index.active(raw);
+  const tokens = masked(lex, raw, on);
+  const m: Msg = { tokens, on };
 
-  const notExcluded = (r: CompiledRule): boolean => !anyMatch(lex, tokens, r.unless, false);
-  const matched = lex.rules.filter((r) => anyMatch(lex, tokens, r.patterns, true) && notExcluded(r));
-  const guidance = cueScore(lex, tokens, lex.guidance);
+  const notExcluded = (r: CompiledRule): boolean => !anyMatch(lex, m, r.unless, false);
+  const matched = lex.rules.filter((r) => anyMatch(lex, m, r.patterns, true) && notExcluded(r));
+  const guidance = cueScore(lex, m, lex.guidance);
 
   if (matched.length === 0) {
     if (guidance.score === 0) return none;
     // "Dạy con phòng tránh bị xâm hại": the danger words are negated, but the topic is still the question.
-    const topic = lex.rules.find((r) => anyMatch(lex, tokens, r.patterns, false) && notExcluded(r));
+    const topic = lex.rules.find((r) => anyMatch(lex, m, r.patterns, false) && notExcluded(r));
     return topic ? { level: "none", category: topic.category, rules: [topic.id], guidanceHint: true } : none;
   }
 
-  const concrete = cueScore(lex, tokens, lex.concrete);
+  const concrete = cueScore(lex, m, lex.concrete);
   // Prevention wording demotes only when it outweighs signs of a real, specific child.
   const demoting = guidance.score > concrete.score;
   const effective = matched.filter((r) => r.firm || !demoting);
@@ -100,7 +109,7 @@ export function triageWith(lex: CompiledLexicon, text: string): TriageResult {
 
   // A report of violence or abuse becomes immediate when the message says it is happening or life is at risk.
   const escalatable = effective.find((r) => lex.escalation.categories.has(r.category));
-  if (escalatable && anyMatch(lex, tokens, lex.escalation.patterns, true)) {
+  if (escalatable && anyMatch(lex, m, lex.escalation.patterns, true)) {
     return { level: "immediate", category: escalatable.category, rules: [...rules, lex.escalation.id], guidanceHint: false };
   }
   return { level: "report", category: effective[0]!.category, rules, guidanceHint: false };

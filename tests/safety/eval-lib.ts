@@ -31,6 +31,20 @@ export const SPLITS = {
 
 export type Labelled = z.infer<typeof LabelledSchema>;
 
+const HeldoutSchema = LabelledSchema.omit({ split: true });
+
+/** Anything the scorer can read: a labelled message, or one of a separate held-out file (no split). */
+export type Scorable = z.infer<typeof HeldoutSchema> & { split?: string };
+
+/**
+ * Reads tests/safety/heldout-2.json: 200 messages written before the v2 rules and never used to tune
+ * them. Its figures are printed, never enforced (see README.md).
+ */
+export function loadHeldout2(): Scorable[] {
+  const path = fileURLToPath(new URL("./heldout-2.json", import.meta.url));
+  return z.array(HeldoutSchema).parse(JSON.parse(readFileSync(path, "utf8")));
+}
+
 /** Reads and validates tests/safety/labelled-messages.json. */
 export function loadLabelled(): Labelled[] {
   const path = fileURLToPath(new URL("./labelled-messages.json", import.meta.url));
@@ -38,7 +52,7 @@ export function loadLabelled(): Labelled[] {
 }
 
 export interface Miss {
-  item: Labelled;
+  item: Scorable;
   got: TriageResult;
 }
 
@@ -54,7 +68,7 @@ export interface Score {
 const ratio = (a: number, b: number): number => (b === 0 ? 1 : a / b);
 
 /** Recall per class and false alarms per group, with the list of every disagreement. */
-export function score(items: readonly Labelled[]): Score {
+export function score(items: readonly Scorable[]): Score {
   const s: Score = {
     n: items.length,
     immediate: { hit: 0, total: 0 },
