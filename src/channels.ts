@@ -5,10 +5,12 @@
 import { Api } from "grammy";
 import type { Router } from "express";
 import { createGraphClient } from "./bots/messenger/graph-client.js";
+import { createMessengerRenderers } from "./bots/messenger/outbound.js";
 import { createMessengerSender } from "./bots/messenger/sender.js";
 import { createTelegramSender } from "./bots/telegram/sender.js";
 import { startTelegramPolling } from "./bots/telegram/polling.js";
 import { createZaloClient } from "./bots/zalo/zalo-client.js";
+import { createZaloRenderers } from "./bots/zalo/outbound.js";
 import { createZaloSender } from "./bots/zalo/sender.js";
 import { createPrismaZaloTokenStore } from "./bots/zalo/token-store.js";
 import type { Config } from "./config.js";
@@ -55,7 +57,8 @@ export function wireChannels(config: Config, db: Database, ingest: Ingest, logge
   const ms = config.channels.messenger;
   if (ms) {
     const client = createGraphClient({ pageAccessToken: ms.pageAccessToken, graphUrl: ms.graphUrl, appSecret: ms.appSecret });
-    out.senders.set("messenger", createMessengerSender({ client, logger }));
+    // our VietQR images are relative URLs: Meta fetches them from PUBLIC_BASE_URL
+    out.senders.set("messenger", createMessengerSender({ client, logger, renderers: createMessengerRenderers({ publicBaseUrl: config.publicBaseUrl }) }));
     out.routers.push(createMessengerWebhook({ verifyToken: ms.verifyToken, appSecret: ms.appSecret, ingest: store, logger }));
     out.enabled.push("messenger");
   }
@@ -63,7 +66,7 @@ export function wireChannels(config: Config, db: Database, ingest: Ingest, logge
   if (zl) {
     const tokenStore = createPrismaZaloTokenStore(db.prisma, { seed: { accessToken: zl.accessToken, refreshToken: zl.refreshToken } });
     const client = createZaloClient({ appId: zl.appId, appSecret: zl.appSecret, tokenStore, logger, apiUrl: zl.apiUrl, oauthUrl: zl.oauthUrl });
-    out.senders.set("zalo", createZaloSender({ client, logger }));
+    out.senders.set("zalo", createZaloSender({ client, logger, renderers: createZaloRenderers({ publicBaseUrl: config.publicBaseUrl }) }));
     out.routers.push(createZaloWebhook({ appId: zl.appId, oaSecretKey: zl.oaSecretKey, ingest: store, logger, siteVerification: config.ZALO_SITE_VERIFICATION }));
     out.enabled.push("zalo");
   }

@@ -6,6 +6,7 @@
  */
 import { encryptText } from "../crypto/index.js";
 import type { Attachment } from "../messaging/inbound.js";
+import { linkOutboxToContact } from "../escalation/repository.js";
 import { parseNotifyChannels } from "../escalation/types.js";
 import { queueNotification } from "../runtime/queue-reply.js";
 import { acknowledgersOf, findCaseByCode, findStaff, insertAttachments, insertAudit, insertCaseEvent, type Db } from "./repository.js";
@@ -40,12 +41,13 @@ export async function addCaseInfo(
     if (!s?.active) continue;
     for (const ch of parseNotifyChannels(s.notifyChannels)) {
       const what = [text ? "thông tin" : null, opts.attachments.length ? `${opts.attachments.length} tệp/ảnh` : null].filter(Boolean).join(" và ");
-      await queueNotification(
+      const outboxId = await queueNotification(
         tx,
         { channel: ch.channel, userId: ch.userId },
         { kind: "link", text: `Hồ sơ ${c.code}: người báo tin vừa bổ sung ${what}. Xem trong hệ thống Cầu Nối.`, url: `${deps.publicBaseUrl}/console/cases/${c.id}`, label: "Mở hồ sơ" },
         opts.now,
       );
+      await linkOutboxToContact(tx, outboxId, ch);
       notified++;
     }
   }

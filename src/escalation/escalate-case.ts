@@ -17,6 +17,7 @@ import {
   insertAudit,
   insertEscalation,
   insertEvent,
+  linkOutboxToContact,
   lockEscalation,
   maxAttempt,
   openEscalations,
@@ -81,7 +82,10 @@ async function notifyLevel(tx: Db, deps: EscalationDeps, c: CaseInfo, level: Esc
   for (const r of recipients) {
     for (const ch of r.channels) {
       const esc = await insertEscalation(tx, { caseId: c.id, level, recipientStaffId: r.staffId, channel: ch.channel, recipient: ch.userId, attempt, now, dueAt });
-      for (const m of messages(deps, c, esc.id, level, attempt, reason)) await queueNotification(tx, { channel: ch.channel, userId: ch.userId }, m, now);
+      for (const m of messages(deps, c, esc.id, level, attempt, reason)) {
+        const outboxId = await queueNotification(tx, { channel: ch.channel, userId: ch.userId }, m, now);
+        await linkOutboxToContact(tx, outboxId, ch);
+      }
       await scheduleJob(tx, { kind: JOB_ESCALATION_TIMEOUT, runAt: dueAt, payload: { escalationId: esc.id }, dedupeKey: timeoutJobKey(esc.id) });
       sent++;
     }
@@ -125,9 +129,14 @@ async function unrouted(tx: Db, deps: EscalationDeps, c: CaseInfo, now: Date, re
 }
 
 async function route(tx: Db, deps: EscalationDeps, c: CaseInfo, now: Date, retry: number): Promise<void> {
-  const hotline = (await maxAttempt(tx, c.id, "hotline")) < deps.maxHotlineAttempts ? await notifyLevel(tx, deps, c, "hotline", (await maxAttempt(tx, c.id, "hotline")) + 1, now) : 0;
+  // The place's chain first (commune → province → hotline when nobody is reachable below), then 111 in parallel
+  // unless the chain already ended there.
   const first = startLevel(c);
-  const reached = first === "hotline" ? (hotline > 0 ? "hotline" : null) : await notifyUpFrom(tx, deps, c, first, now);
+  let reached = first === "hotline" ? null : await notifyUpFrom(tx, deps, c, first, now);
+  if (reached !== "hotline") {
+    const attempt = (await maxAttempt(tx, c.id, "hotline")) + 1;
+    if (attempt <= deps.maxHotlineAttempts && (await notifyLevel(tx, deps, c, "hotline", attempt, now)) > 0) reached ??= "hotline";
+  }
   if (reached === null) await unrouted(tx, deps, c, now, retry);
 }
 

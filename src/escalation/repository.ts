@@ -44,6 +44,16 @@ export async function recipientsAt(db: Db, level: EscalationLevel, place: { comm
   return rows.map((r) => ({ staffId: r.id, channels: parseNotifyChannels(r.notifyChannels) })).filter((r) => r.channels.length > 0);
 }
 
+/**
+ * Links a queued notification to the recipient's Contact on that channel, when they ever wrote to us there: the
+ * outbox then knows their messaging window (Messenger refuses proactive messages without it), and a message held for
+ * the window is released as soon as they write again.
+ */
+export async function linkOutboxToContact(db: Db, outboxId: bigint, to: { channel: string; userId: string }): Promise<void> {
+  const c = await db.contact.findUnique({ where: { channel_channelUserId: { channel: to.channel, channelUserId: to.userId } }, select: { id: true } });
+  if (c) await db.outboxItem.update({ where: { id: outboxId }, data: { contactId: c.id } });
+}
+
 /** The notification channels of one staff member (empty when inactive or unknown). */
 export async function staffChannels(db: Db, staffId: string): Promise<NotifyChannel[]> {
   const s = await db.staff.findUnique({ where: { id: staffId }, select: { active: true, notifyChannels: true } });

@@ -47,6 +47,7 @@ export function timeoutMs(deps: Pick<EscalationDeps, "timeoutsMin">, risk: strin
   return min * 60_000;
 }
 
+/** One chat account a staff member is notified on (an entry of Staff.notifyChannels). */
 export const NotifyChannel = z.object({ channel: z.enum(CHANNELS), userId: z.string().min(1).max(200) });
 export type NotifyChannel = z.infer<typeof NotifyChannel>;
 

@@ -66,6 +66,8 @@ export type Effect =
   | { type: "unsubscribe_tips" }
   | { type: "donor_alerts"; subscribe: boolean; category: string | null; provinceCode: string | null }
   | { type: "request_handoff"; reason: string }
+  /** The person withdrew a hand-off request that nobody has taken yet. */
+  | { type: "cancel_handoff" }
   | { type: "answer_logged"; articleId: string | null; score: number; questionKey: string }
   | { type: "answer_feedback"; helpful: boolean }
   | { type: "content_gap"; text: string }

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { Choice, OutboundMessage } from "../messaging/outbound.js";
+import { TRANSPARENCY_KEYS } from "./transparency.js";
 import type { FlowContext, FlowDefinition, FlowId, FlowInput, StepResult } from "./types.js";
 
 export const MENU_ITEMS: { id: string; flow: FlowId; vi: string; en: string; keys: string[] }[] = [
@@ -66,6 +67,10 @@ export const menuFlow: FlowDefinition<MenuState> = {
   step(state, input, ctx: FlowContext): StepResult<MenuState> {
     const item = menuItemFor(input);
     if (item) return { state, replies: [], goto: { flow: item.flow } };
+    // Not a menu button (the menu stays at six items): "minh bạch" / "tổng kết", and the button of a donor alert.
+    if (input.payload === "transparency" || (!input.payload && TRANSPARENCY_KEYS.includes(input.key.trim()))) return { state, replies: [], goto: { flow: "transparency" } };
+    const alertNeed = /^pledge:need:(NC-\d{4}-\d{6,9})$/.exec(input.payload ?? "");
+    if (alertNeed) return { state, replies: [], goto: { flow: "pledge", data: { needCode: alertNeed[1] } } };
     if (!state.greeted || isGreeting(input.key) || input.key.trim() === "") {
       return { state: { greeted: true }, replies: [greeting(ctx.locale)] };
     }

@@ -57,6 +57,7 @@ function needLine(n: NeedSummary, i: number): string {
 
 const GENERAL: Choice = { id: "general", label: "Quỹ chung (nơi cần nhất)" };
 const ALERTS: Choice = { id: "alerts", label: "Báo tôi khi có nhu cầu mới" };
+const TRANSPARENCY: Choice = { id: "transparency", label: "Xem minh bạch" };
 const KIND_CHOICES: Choice[] = [
   { id: "kind:money", label: "Tiền (chuyển khoản)" },
   { id: "kind:goods", label: "Hiện vật" },
@@ -70,7 +71,7 @@ const CONFIRM_CHOICES: Choice[] = [
 async function listNeeds(s: PledgeFlowState, ctx: FlowContext, intro?: string): Promise<StepResult<PledgeFlowState>> {
   const needs = await ctx.ports.needs.listPublished({ ...(s.provinceCode ? { provinceCode: s.provinceCode } : {}), limit: LIST_SIZE });
   const where = s.provinceCode ? ` ở ${ctx.ports.directory.unitName(s.provinceCode) ?? "tỉnh này"}` : "";
-  const options: Choice[] = [...needs.map((n) => ({ id: `need:${n.code}`, label: clip(`${n.facility} – ${categoryLabel(n.category)}`, 80) })), GENERAL, ALERTS];
+  const options: Choice[] = [...needs.map((n) => ({ id: `need:${n.code}`, label: clip(`${n.facility} – ${categoryLabel(n.category)}`, 80) })), GENERAL, ALERTS, TRANSPARENCY];
   const text =
     needs.length > 0
       ? [intro ?? `Cảm ơn tấm lòng của bạn! Đây là các nhu cầu đã được xác minh${where}:`, ...needs.map(needLine), "", "Bạn chọn một nơi, hoặc ủng hộ quỹ chung. Gõ tên tỉnh để xem nơi khác, hoặc gõ mã nhu cầu (NC-…)."].join("\n")
@@ -180,6 +181,7 @@ export const pledgeFlow: FlowDefinition<PledgeFlowState> = {
         const n = Number(key);
         const picked = input.payload ?? (Number.isInteger(n) && n >= 1 && n <= s.options.length ? s.options[n - 1]?.id : undefined);
         if (picked === "general" || key === "quy chung") return chooseGeneral(s);
+        if (picked === "transparency" || key === "minh bach" || key === "tong ket") return { state: null, replies: [], goto: { flow: "transparency" } };
         if (picked === "alerts") {
           return {
             state: null,

@@ -81,11 +81,29 @@ export interface NeedSummary {
   status: string;
 }
 
+/** Public totals in integer đồng (money only; goods are on the public page). */
+export interface TransparencyFigures {
+  label: string;
+  neededVnd: number;
+  pledgedVnd: number;
+  receivedVnd: number;
+  deliveredVnd: number;
+}
+
+export interface TransparencySummary {
+  categories: TransparencyFigures[];
+  total: TransparencyFigures;
+  /** Absolute URL of the public transparency page. */
+  pageUrl: string;
+}
+
 export interface NeedsPort {
   listPublished(filter: { provinceCode?: string; category?: string; limit: number }): Promise<NeedSummary[]>;
   byCode(code: string): Promise<NeedSummary | null>;
   /** Whether money pledges can get a VietQR (a receiving account is configured). */
   vietqrEnabled(): boolean;
+  /** Public totals per category and in all (optional: absent when the donations module is not wired). */
+  totals?(): Promise<TransparencySummary>;
 }
 
 export interface FlowPorts {

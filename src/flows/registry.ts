@@ -17,6 +17,7 @@ export function defaultRegistry(overrides: Partial<FlowRegistry> = {}): FlowRegi
     handoff: comingSoonFlow("handoff", "Gặp nhân viên", "Talking to a person"),
     tips: comingSoonFlow("tips", "Mẹo nuôi con theo tuổi", "Age-based tips"),
     settings: comingSoonFlow("settings", "Cài đặt", "Settings"),
+    transparency: comingSoonFlow("transparency", "Minh bạch ủng hộ", "Donation transparency"),
     ...overrides,
   };
 }

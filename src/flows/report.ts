@@ -31,6 +31,7 @@ type Step = (typeof STEPS)[number];
 const Option = z.object({ id: z.string(), code: z.string(), provinceCode: z.string(), label: z.string(), name: z.string() });
 type Option = z.infer<typeof Option>;
 
+/** Saved state of the report flow (version 1). */
 export const ReportState = z.object({
   step: z.enum(STEPS),
   childMode: z.boolean(),
@@ -160,13 +161,14 @@ const HARM_VERBS = "(danh|chui|dam o|so mo|so|ep|doa|bat nat|hiep|nhot|giam|bo d
 
 /**
  * Whether a message reads as a child reporting about themself: starts "em/con/cháu/mình/tớ/tui (đang/đã…) bị …",
- * or has "<harm verb> em/con/cháu/tớ/mình" or "cứu/giúp em…" — but not a parent's "con tôi/con em/con mình".
+ * or has "<harm verb> em/cháu/tớ/tui" or "cứu/giúp em…" — but not a parent's "con tôi/con em/con mình".
  */
 export function isChildSelfReport(key: string): boolean {
   const k = ` ${key.trim()} `;
   if (/ (con|chau) (toi|em|minh|nha toi|cua toi|cua em|tui) /.test(k) || /^ (toi|chung toi|nha toi) /.test(k)) return false;
   if (new RegExp(`^ ${CHILD_PRONOUN} ${ADVERBS}bi `).test(k)) return true;
-  if (new RegExp(` ${HARM_VERBS} ${CHILD_PRONOUN} `).test(k)) return true;
+  // After a verb, "con" is usually a parent's "my child" ("hàng xóm đánh con"), so only the other pronouns count there.
+  if (new RegExp(` ${HARM_VERBS} (em|chau|to|tui) `).test(k)) return true;
   return new RegExp(` (cuu|giup|bao ve) ${CHILD_PRONOUN} `).test(k);
 }
 
@@ -468,7 +470,7 @@ function provinceOptions(hits: ProvinceHit[]): Option[] {
 
 function communeLabel(h: CommuneHit, withProvince: boolean): string {
   const old = h.via === "old_name" && h.oldName ? ` (${h.oldName.replace(/^./, (c) => c.toLowerCase())} cũ)` : "";
-  return `${h.name}${old}${withProvince ? `, ${h.provinceName}` : ""}`;
+  return `${h.fullName}${old}${withProvince ? `, ${h.provinceName}` : ""}`;
 }
 
 function communeOptions(hits: CommuneHit[], withProvince: boolean): Option[] {
@@ -477,7 +479,7 @@ function communeOptions(hits: CommuneHit[], withProvince: boolean): Option[] {
   for (const h of hits) {
     if (seen.has(h.code)) continue;
     seen.add(h.code);
-    out.push({ id: `com:${h.code}`, code: h.code, provinceCode: h.provinceCode, label: communeLabel(h, withProvince), name: `${h.name}, ${h.provinceName}` });
+    out.push({ id: `com:${h.code}`, code: h.code, provinceCode: h.provinceCode, label: communeLabel(h, withProvince), name: `${h.fullName}, ${h.provinceName}` });
     if (out.length === 8) break;
   }
   return out;
@@ -506,7 +508,7 @@ function resolveCommune(s: ReportState, hits: CommuneHit[], ctx: FlowContext, ty
   if (hits.length === 0) return null;
   const placeText = s.placeText ? `${s.placeText}; ${typed}` : typed;
   const best = clearBest(hits);
-  if (best) return acceptCommune({ ...s, placeText }, { code: best.code, provinceCode: best.provinceCode, name: `${best.name}, ${best.provinceName}` }, ctx);
+  if (best) return acceptCommune({ ...s, placeText }, { code: best.code, provinceCode: best.provinceCode, name: `${best.fullName}, ${best.provinceName}` }, ctx);
   const options = communeOptions(hits, !s.provinceCode);
   if (options.length === 1) return acceptCommune({ ...s, placeText }, options[0]!, ctx);
   const next: ReportState = { ...s, placeText, step: "commune_pick", options, misses: 0 };
@@ -580,6 +582,7 @@ function startWith(s: ReportState, ctx: FlowContext): StepResult<ReportState> {
   return { state: s, replies: question(s, ctx) };
 }
 
+/** The report flow (id "report"), registered by src/cases/module.ts. */
 export const reportFlow: FlowDefinition<ReportState> = {
   id: "report",
   version: 1,

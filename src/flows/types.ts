@@ -11,7 +11,7 @@ import type { OutboundMessage } from "../messaging/outbound.js";
 import type { Effect } from "./effects.js";
 import type { FlowPorts } from "./ports.js";
 
-export const FLOW_IDS = ["menu", "guidance", "report", "pledge", "need", "status", "handoff", "tips", "settings"] as const;
+export const FLOW_IDS = ["menu", "guidance", "report", "pledge", "need", "status", "handoff", "tips", "settings", "transparency"] as const;
 export type FlowId = (typeof FLOW_IDS)[number];
 
 /** Safety triage of the input (src/safety), computed by the runtime before any flow sees the message. */

@@ -32,7 +32,8 @@ export const TIP_AUTHOR = "system:tips";
 export const TIP_EXCLUDED_TOPICS: ReadonlySet<string> = new Set(["xam-hai-tinh-duc", "suc-khoe-tam-than", "quyen-tre-em-tro-giup", "hoan-canh-dac-biet", "lao-dong-tre-em", "tao-hon"]);
 export const TIP_ALLOWED_IDS: ReadonlySet<string> = new Set(["quy-tac-5-vung-an-toan-co-the", "tro-chuyen-va-tim-ho-tro-tam-ly-cho-con"]);
 
-type TipArticle = Pick<Article, "id" | "topic" | "ageMonths">;
+/** What pickTip reads of an article (topic as a plain string so tests and tools can pass small literals). */
+type TipArticle = { id: string; topic: string; ageMonths: { min: number; max: number } };
 
 /** In this library an article for ages {0..0} is about pregnancy (antenatal care, warning signs). */
 function fitsAge(a: TipArticle, age: number): boolean {

@@ -12,11 +12,15 @@ import { scheduleJob } from "./scheduler.js";
 /** Author of donor-alert messages in the Message log (so "huỷ" can stop the ones not yet sent). */
 export const DONOR_ALERT_AUTHOR = "system:donor_alerts";
 
-type Basic = Pick<EffectHandlers, "set_locale" | "set_consent" | "subscribe_tips" | "unsubscribe_tips" | "donor_alerts" | "request_handoff" | "answer_logged" | "answer_feedback" | "content_gap">;
+type Basic = Pick<EffectHandlers, "cancel_handoff" | "set_locale" | "set_consent" | "subscribe_tips" | "unsubscribe_tips" | "donor_alerts" | "request_handoff" | "answer_logged" | "answer_feedback" | "content_gap">;
 
 /** The basic handlers; `handoffPickupMin` sets when an unanswered hand-off request tells the person to call 111. */
 export function basicEffectHandlers(opts: { handoffPickupMin: number }): Basic {
   return {
+    async cancel_handoff(_e, { tx, conversationId, contactId }) {
+      const n = await tx.conversation.updateMany({ where: { id: conversationId, handoff: false, handoffRequestedAt: { not: null } }, data: { handoffRequestedAt: null } });
+      if (n.count > 0) await tx.auditLog.create({ data: { actor: `contact:${contactId}`, action: "handoff.withdrawn", entity: "Conversation", entityId: conversationId } });
+    },
     async set_locale(e, { tx, contactId }) {
       await tx.contact.update({ where: { id: contactId }, data: { locale: e.locale } });
     },

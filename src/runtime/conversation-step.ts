@@ -113,17 +113,16 @@ export async function stepConversation(conv: ConversationView, input: FlowInput,
   // 3. Global words (not while a flow expects free text that happens to be one of them: the flow can't, these are reserved).
   const key = input.key.trim();
   if (!input.payload && CANCEL_WORDS.includes(key)) {
-    if (currentId === "menu" || saved === null) {
-      // Nothing to cancel: "huỷ" stops every recurring message (tips, donor alerts) — one word, as promised.
-      effects.push({ type: "unsubscribe_tips" }, { type: "donor_alerts", subscribe: false, category: null, provinceCode: null });
-      replies.push({
-        kind: "text",
-        text: ctx.locale === "en" ? "Done: you will not get tips or donation alerts any more." : "Đã dừng: bạn sẽ không nhận mẹo nuôi con hay thông báo nhu cầu mới nữa.",
-      });
-      replies.push(menuMessage(ctx.locale));
-      return done({ flow: "menu", state: { greeted: true } });
-    }
-    replies.push({ kind: "text", text: ctx.locale === "en" ? "Cancelled." : "Đã huỷ." }, menuMessage(ctx.locale));
+    // "huỷ" cancels what is open and, as promised wherever we offer them, stops every recurring message
+    // (tips, donor alerts) — one word, at any time. A waiting hand-off request is withdrawn too.
+    effects.push({ type: "unsubscribe_tips" }, { type: "donor_alerts", subscribe: false, category: null, provinceCode: null });
+    if (currentId === "handoff") effects.push({ type: "cancel_handoff" });
+    const inFlow = currentId !== "menu" && saved !== null;
+    const text =
+      ctx.locale === "en"
+        ? `${inFlow ? "Cancelled. " : ""}You will not get tips or donation alerts any more.`
+        : `${inFlow ? "Đã huỷ. " : ""}Bạn sẽ không nhận mẹo nuôi con hay thông báo nhu cầu mới nữa (nếu đã đăng ký).`;
+    replies.push({ kind: "text", text }, menuMessage(ctx.locale));
     return done({ flow: "menu", state: { greeted: true } });
   }
   const lang = LANGUAGE_WORDS[key];

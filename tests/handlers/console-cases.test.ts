@@ -121,6 +121,13 @@ describe.each(kinds)("console cases over HTTP on %s", (kind) => {
     const w = await login(staff.worker!.username);
     expect((await post(w, `/console/cases/${cases.low!.id}/status`, { to: "verifying", reason: "x" }, null)).status).toBe(403);
     expect((await post(w, `/console/cases/${cases.low!.id}/status`, { to: "verifying", reason: "x" }, "wrong-token")).status).toBe(403);
+    // Browsers send "Origin: null" on our forms (Referrer-Policy: no-referrer): accepted only when same-origin.
+    const withOrigin = (headers: Record<string, string>) =>
+      fetch(`${t.baseUrl}/console/cases/${cases.low!.id}/note`, { method: "POST", redirect: "manual", headers: { cookie: w.cookie, accept: "text/html", "content-type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams({ text: "Kiểm tra nguồn gửi", _csrf: w.csrf }) });
+    expect((await withOrigin({ origin: "null" })).status).toBe(403);
+    expect((await withOrigin({ origin: "null", "sec-fetch-site": "cross-site" })).status).toBe(403);
+    expect((await withOrigin({ origin: "https://evil.example", "sec-fetch-site": "same-origin" })).status).toBe(403);
+    expect((await withOrigin({ origin: "null", "sec-fetch-site": "same-origin" })).status).toBe(303);
     // Only the province and 111 assign cases.
     expect((await post(w, `/console/cases/${cases.low!.id}/assign`, { staffId: staff.worker!.id })).status).toBe(403);
     const d = await login(staff.donations!.username);

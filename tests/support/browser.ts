@@ -13,7 +13,7 @@ import { REQUIRE_ALL } from "./test-db.js";
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 /** Short default timeouts: pages are small and served from loopback. */
-export const PAGE_TIMEOUT_MS = 5_000;
+export const PAGE_TIMEOUT_MS = 10_000;
 
 /** Whether the Chromium binary is installed; with REQUIRE_ALL_SUITES=1 its absence throws instead. */
 export function chromiumAvailable(): boolean {
