@@ -323,6 +323,3 @@ ${v.canViewPrivate ? "" : html`<p class="muted small">Nội dung lý do, ghi ch�
 <ol class="timeline" id="timeline">${timeline.map((t) => t.line)}</ol>
 </section>`;
 }
-
-/** Status values in the order of the Decree 56 steps (for tests and filters). */
-export const STATUS_ORDER: readonly CaseStatus[] = CASE_STATUSES;
