@@ -50,6 +50,12 @@ export const LexiconSchema = z
     version: z.number().int().positive(),
     sets: z.record(z.string().regex(/^[a-z_]+$/), z.union([z.string(), z.array(z.string())])).default({}),
     mask: z.array(PatternSchema).default([]),
+    /**
+     * Compounds that fold to the same letters as a danger phrase ("đánh dấu" = to mark, "đánh đau" = to hurt).
+     * They are blanked only when the person typed the harmless spelling with its diacritics; typed without
+     * diacritics the message stays ambiguous and is matched as danger (a false alarm costs less than a miss).
+     */
+    accentedMask: z.array(z.strictObject({ folded: PatternSchema, accented: z.array(z.string().min(1)).min(1) })).default([]),
     negation: z
       .object({
         words: z.array(z.string().min(1)).min(1),
@@ -92,6 +98,7 @@ export interface CompiledLexicon {
   /** Anchor index over every pattern below (mask, cues, escalation, rules). */
   index: PatternIndex;
   mask: IndexedPattern[];
+  accentedMask: { pattern: IndexedPattern; accented: string[] }[];
   negators: ReadonlySet<string>;
   negationSkip: ReadonlySet<string>;
   lookback: number;
@@ -138,6 +145,7 @@ export function compileLexicon(input: unknown): CompiledLexicon {
   return {
     index,
     mask: data.mask.map((p, i) => compile(`mask[${i}]`, p)),
+    accentedMask: data.accentedMask.map((m, i) => ({ pattern: compile(`accentedMask[${i}]`, m.folded), accented: m.accented.map((a) => a.normalize("NFC").toLowerCase()) })),
     negators: oneWord(data.negation.words),
     negationSkip: oneWord(data.negation.skip),
     lookback: data.negation.lookback,

@@ -28,9 +28,12 @@ function lexicon(): CompiledLexicon {
 }
 
 // Ordinary compounds ("đánh giá", "tất cả", "từ từ") are blanked so no danger pattern can use their words.
-function masked(lex: CompiledLexicon, tokens: string[], on: Uint8Array): string[] {
+function masked(lex: CompiledLexicon, tokens: string[], on: Uint8Array, text: string): string[] {
   let out = tokens;
-  for (const p of lex.mask) {
+  let lowered: string | null = null;
+  const accentedOk = (forms: string[]) => forms.some((f) => (lowered ??= text.normalize("NFC").toLowerCase()).includes(f));
+  const masks = [...lex.mask, ...lex.accentedMask.filter((m) => on[m.pattern.id] !== 0 && accentedOk(m.accented)).map((m) => m.pattern)];
+  for (const p of masks) {
     if (on[p.id] === 0) continue;
     for (const span of patternSpans(tokens, p)) {
       if (out === tokens) out = [...tokens];
@@ -80,7 +83,7 @@ export function triageWith(lex: CompiledLexicon, text: string): TriageResult {
   const none: TriageResult = { level: "none", category: null, rules: [], guidanceHint: false };
   if (raw.length === 0) return none;
   const on = lex.index.active(raw);
-  const tokens = masked(lex, raw, on);
+  const tokens = masked(lex, raw, on, text);
   const m: Msg = { tokens, on };
 
   const notExcluded = (r: CompiledRule): boolean => !anyMatch(lex, m, r.unless, false);

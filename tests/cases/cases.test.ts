@@ -153,6 +153,10 @@ describe.each(kinds)("cases on %s", (kind) => {
     expect(decryptText(note.textEnc!)).toBe("Gặp bà nội của cháu");
     const other = await makeStaff(db.prisma, "worker-elsewhere", "commune", { communeCodes: ["09700"] }, []);
     expect(await db.prisma.$transaction((t) => assignCase(t, { caseId: id, assigneeId: other, byStaffId: worker, now: NOW }))).toEqual({ ok: false, reason: "out_of_scope" });
+    // a commune worker of another commune in the SAME province could not see the case, so cannot be assigned it
+    const c = await db.prisma.case.findUniqueOrThrow({ where: { id } });
+    const sameProvince = await makeStaff(db.prisma, "worker-next-door", "commune", { communeCodes: ["99999"], provinceCodes: [c.provinceCode!] }, []);
+    expect(await db.prisma.$transaction((t) => assignCase(t, { caseId: id, assigneeId: sameProvince, byStaffId: worker, now: NOW }))).toEqual({ ok: false, reason: "out_of_scope" });
     expect(await db.prisma.$transaction((t) => assignCase(t, { caseId: id, assigneeId: worker, byStaffId: worker, now: NOW }))).toEqual({ ok: true });
     expect((await db.prisma.case.findUniqueOrThrow({ where: { id } })).assignedStaffId).toBe(worker);
     expect(await db.prisma.auditLog.count({ where: { entityId: id, action: { in: ["case.note_added", "case.assigned"] } } })).toBe(2);

@@ -151,4 +151,11 @@ describe("lexicon", () => {
     expect(triageWith(lex, "không bị bố đánh").level).toBe("none");
     expect(triageWith(lex, "cứu, bố đánh").level).toBe("immediate");
   });
+
+  it("reads a compound that folds like danger by its diacritics, and stays safe without them", () => {
+    // "đánh đau" (hurt) and "đánh dấu" (mark) fold to the same letters.
+    expect(triage("em bị bố đánh đau lắm").level).not.toBe("none");
+    expect(triage("e bi bo danh dau lam").level).not.toBe("none");
+    expect(triage("cách đánh dấu đồ dùng cho con đi nhà trẻ").level).toBe("none");
+  });
 });
