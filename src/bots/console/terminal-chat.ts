@@ -40,6 +40,8 @@ async function main(): Promise<void> {
   }
   const sessionId = randomBytes(18).toString("base64url");
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  // Start buffering lines now: anything typed (or piped) while the greeting is still arriving must not be lost.
+  const lines = rl[Symbol.asyncIterator]();
   let cursor = 0;
   let choices: TerminalView["choices"] = [];
   const post = (body: Record<string, unknown>) =>
@@ -66,19 +68,22 @@ async function main(): Promise<void> {
   console.log("Cầu Nối — trò chuyện trong terminal. Gõ tin nhắn rồi Enter; gõ số để chọn; Ctrl+D để thoát.\nKhẩn cấp: 113 (công an) · 115 (cấp cứu) · 111 (bảo vệ trẻ em).");
   await post({ text: "Xin chào" });
   await poll(3000);
-  for (;;) {
-    let line: string;
-    try {
-      line = (await rl.question("\n> ")).trim();
-    } catch {
-      break;
+  // Lines are read as a stream, so input typed (or piped) while a reply is still arriving is never lost.
+  rl.setPrompt("\n> ");
+  rl.prompt();
+  for (let next = await lines.next(); !next.done; next = await lines.next()) {
+    const raw = next.value;
+    const line = raw.trim();
+    if (!line) {
+      rl.prompt();
+      continue;
     }
-    if (!line) continue;
     const n = Number(line);
     const choice = Number.isInteger(n) ? choices[n - 1] : undefined;
     await post(choice ? { payload: choice.id, text: choice.label } : { text: line });
     choices = [];
     await poll(3000);
+    rl.prompt();
   }
   rl.close();
   if (stop) await stop();
