@@ -61,7 +61,7 @@ export interface App {
   stop(): Promise<void>;
 }
 
-const ALL_EFFECTS: EffectType[] = ["cancel_handoff", "set_locale", "create_case", "add_case_info", "create_need", "create_pledge", "set_consent", "subscribe_tips", "unsubscribe_tips", "donor_alerts", "request_handoff", "answer_logged", "answer_feedback", "content_gap", "acknowledge_escalation", "link_staff_account"];
+const ALL_EFFECTS: EffectType[] = ["cancel_handoff", "set_locale", "create_case", "add_case_info", "create_need", "create_pledge", "set_consent", "subscribe_tips", "unsubscribe_tips", "donor_alerts", "request_handoff", "answer_logged", "answer_feedback", "content_gap", "acknowledge_escalation", "link_staff_account", "arm_report_safety_net"];
 
 /** Fills in effects whose module is not wired with a handler that tells the person plainly (never a silent drop). */
 function completeHandlers(partial: Partial<EffectHandlers>, log: Logger): EffectHandlers {

@@ -58,6 +58,8 @@ const EnvSchema = z.object({
   /** Staff hand-off: minutes before an unanswered request tells the user to call 111, and before an idle hand-off returns to the bot. */
   HANDOFF_PICKUP_MIN: int(10, 1, 1440),
   HANDOFF_IDLE_MIN: int(60, 5, 10080),
+  /** Minutes after which an unfinished urgent report becomes a case from what is known (the person may have been cut off). */
+  REPORT_SAFETY_NET_MIN: int(10, 1, 1440),
   /** Retention: transcripts (message bodies) and closed cases (anonymised). */
   RETENTION_TRANSCRIPT_DAYS: int(365, 1, 36500),
   RETENTION_CLOSED_CASE_DAYS: int(1825, 1, 36500),

@@ -4,6 +4,7 @@ import { menuMessage } from "../flows/menu.js";
 import type { EffectHandlers } from "../runtime/effects.js";
 import { addCaseInfo } from "./add-case-info.js";
 import { createCase } from "./create-case.js";
+import { addToSafetyNetCase, settleSafetyNet } from "./report-safety-net.js";
 
 const ADD_REPLIES = {
   not_reporter:
@@ -17,6 +18,14 @@ const ADD_REPLIES = {
 export function caseEffectHandlers(deps: EscalationDeps): Pick<EffectHandlers, "create_case" | "add_case_info"> {
   return {
     async create_case(e, ctx) {
+      if (e.urgentAt) {
+        // An urgent report has a safety-net timer: cancel it, or — if it already made the case — add to that case.
+        const existing = await settleSafetyNet(ctx.tx, ctx.conversationId, e.urgentAt);
+        if (existing) {
+          await addToSafetyNetCase(ctx.tx, deps, existing, e.input, { contactId: ctx.contactId, channel: ctx.channel, now: ctx.now });
+          return { code: existing };
+        }
+      }
       const created = await createCase(ctx.tx, deps, e.input, { contactId: ctx.contactId, channel: ctx.channel, now: ctx.now });
       deps.logger.info({ caseId: created.id, channel: ctx.channel, riskLevel: e.input.riskLevel }, "case created");
       return { code: created.code };

@@ -19,11 +19,12 @@ import type { EffectHandlers } from "../runtime/effects.js";
 import type { JobHandler } from "../runtime/scheduler.js";
 import { createCasesPort } from "./cases-port.js";
 import { caseEffectHandlers } from "./effects.js";
+import { safetyNetEffectHandlers, safetyNetJobs } from "./report-safety-net.js";
 
 export interface CaseModule {
   flows: Partial<FlowRegistry>;
   ports: Pick<FlowPorts, "directory" | "cases">;
-  effects: Pick<EffectHandlers, "create_case" | "add_case_info" | "acknowledge_escalation" | "link_staff_account">;
+  effects: Pick<EffectHandlers, "create_case" | "add_case_info" | "acknowledge_escalation" | "link_staff_account" | "arm_report_safety_net">;
   jobs: Record<string, JobHandler>;
 }
 
@@ -43,7 +44,7 @@ export async function wireCaseModule(d: { config: Config; db: Database; logger: 
   return {
     flows: { report: reportFlow, status: statusFlow },
     ports: { directory, cases: createCasesPort(prisma) },
-    effects: { ...caseEffectHandlers(deps), ...escalationEffectHandlers(deps) },
-    jobs: escalationJobs(deps),
+    effects: { ...caseEffectHandlers(deps), ...escalationEffectHandlers(deps), ...safetyNetEffectHandlers({ minutes: d.config.REPORT_SAFETY_NET_MIN }) },
+    jobs: { ...escalationJobs(deps), ...safetyNetJobs(deps) },
   };
 }

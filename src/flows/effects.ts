@@ -57,7 +57,10 @@ export interface NewPledgeInput {
 }
 
 export type Effect =
-  | { type: "create_case"; ref: string; input: NewCaseInput }
+  /** `urgentAt`: the urgent report's safety net to settle (cancel it, or add to the case it already created). */
+  | { type: "create_case"; ref: string; input: NewCaseInput; urgentAt?: string }
+  /** An urgent report is under way: if it is not finished in REPORT_SAFETY_NET_MIN, a case is made from what is known. */
+  | { type: "arm_report_safety_net"; urgentAt: string }
   | { type: "add_case_info"; caseCode: string; text: string | null; attachments: Attachment[] }
   | { type: "create_need"; ref: string; input: NewNeedInput }
   | { type: "create_pledge"; ref: string; input: NewPledgeInput }

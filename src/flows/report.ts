@@ -63,6 +63,10 @@ export const ReportState = z.object({
   reporterName: z.string().nullable(),
   /** Consecutive replies at this step that did not parse (the re-ask gets more explicit). */
   misses: z.number().int(),
+  /** When the report became urgent (ISO): names its safety-net timer (src/cases/report-safety-net.ts). */
+  urgentAt: z.string().nullable().default(null),
+  /** The case the safety net already made from this unfinished report: completing it adds to that case. */
+  caseCode: z.string().nullable().default(null),
 });
 export type ReportState = z.infer<typeof ReportState>;
 
@@ -102,6 +106,8 @@ function initial(): ReportState {
     reporterPhone: null,
     reporterName: null,
     misses: 0,
+    urgentAt: null,
+    caseCode: null,
   };
 }
 
@@ -429,8 +435,37 @@ export function caseInputOf(s: ReportState): NewCaseInput {
   };
 }
 
+const SEX_VI = { nam: "bé trai", nu: "bé gái" } as const;
+
+/** The answers of a report as one private timeline note, for a case that already exists (made by the safety net). */
+export function caseInfoText(input: NewCaseInput, where: string | null): string {
+  const lines = [
+    "Người báo tin đã hoàn tất tin báo. Thông tin đầy đủ:",
+    input.description ? `Mô tả: ${input.description}` : null,
+    where || input.placeText ? `Nơi xảy ra: ${[where, input.placeText].filter(Boolean).join("; ")}` : null,
+    input.whenText ? `Thời gian: ${input.whenText}` : null,
+    input.childAge !== null ? `Tuổi của trẻ: ${input.childAge}` : null,
+    input.childSex ? `Giới tính: ${SEX_VI[input.childSex]}` : null,
+    input.suspectRelation ? `Người bị nghi: ${input.suspectRelation}` : null,
+    !input.anonymous && input.reporterPhone ? `Số điện thoại người báo tin: ${input.reporterPhone}` : null,
+    !input.anonymous && input.reporterName ? `Người báo tin: ${input.reporterName}` : null,
+  ];
+  return lines.filter((l): l is string => l !== null).join("\n");
+}
+
 function finish(s: ReportState, ctx: FlowContext, before: OutboundMessage[]): StepResult<ReportState> {
   const input = caseInputOf(s);
+  if (s.caseCode) {
+    // The safety net already made the case (the person had stopped answering for a while): add, don't duplicate.
+    return {
+      state: null,
+      replies: [...before, text(say(s, { adult: `Cảm ơn bạn đã trả lời thêm. Thông tin được bổ sung vào hồ sơ ${s.caseCode}.`, child: `Cảm ơn em đã kể thêm. Cầu Nối thêm vào hồ sơ ${s.caseCode} của em rồi.` }))],
+      effects: [
+        ...(s.anonymous ? [] : [{ type: "set_consent" as const, purpose: "report_contact", given: true }]),
+        { type: "add_case_info", caseCode: s.caseCode, text: caseInfoText(input, s.communeName ?? s.provinceName), attachments: s.attachments },
+      ],
+    };
+  }
   const where = s.communeName ?? s.provinceName;
   const adult = [
     `Cảm ơn bạn đã lên tiếng. Tin báo đã được ghi nhận, mã hồ sơ: {{case}}`,
@@ -457,7 +492,7 @@ function finish(s: ReportState, ctx: FlowContext, before: OutboundMessage[]): St
     replies: [...before, text(s.childMode ? child : adult), menuMessage(ctx.locale)],
     effects: [
       ...(s.anonymous ? [] : [{ type: "set_consent" as const, purpose: "report_contact", given: true }]),
-      { type: "create_case", ref: "case", input },
+      { type: "create_case", ref: "case", input, ...(s.urgentAt ? { urgentAt: s.urgentAt } : {}) },
     ],
   };
 }
@@ -582,6 +617,19 @@ function startWith(s: ReportState, ctx: FlowContext): StepResult<ReportState> {
   return { state: s, replies: question(s, ctx) };
 }
 
+/**
+ * A report that has just become urgent and goes on arms its safety net: if the person stops answering (phone taken,
+ * fear, no signal), a case is made from what is known after REPORT_SAFETY_NET_MIN. A report that ends in this very
+ * turn creates its case now and needs none.
+ */
+function armIfUrgent(before: ReportState | null, r: StepResult<ReportState>, ctx: FlowContext): StepResult<ReportState> {
+  const s = r.state;
+  if (!s || !s.urgent || s.caseCode) return r;
+  if (s.urgentAt && before?.urgentAt === s.urgentAt) return r;
+  const urgentAt = s.urgentAt ?? ctx.now.toISOString();
+  return { ...r, state: { ...s, urgentAt }, effects: [{ type: "arm_report_safety_net", urgentAt }, ...(r.effects ?? [])] };
+}
+
 /** The report flow (id "report"), registered by src/cases/module.ts. */
 export const reportFlow: FlowDefinition<ReportState> = {
   id: "report",
@@ -605,7 +653,7 @@ export const reportFlow: FlowDefinition<ReportState> = {
       description: textIn || null,
       childMode: isChildSelfReport(key),
     };
-    return startWith(s, ctx);
+    return armIfUrgent(null, startWith(s, ctx), ctx);
   },
 
   step(saved, input, ctx) {
@@ -628,12 +676,12 @@ export const reportFlow: FlowDefinition<ReportState> = {
       if (!freeText) {
         s.extra = [...s.extra, input.text.trim()].filter(Boolean);
         const pos = ["when", "age", "sex", "danger", "suspect", "photos"];
-        if (pos.includes(s.step)) return advance(s, "photos", ctx, before);
-        return { state: { ...s, misses: 0 }, replies: [...before, ...question(s, ctx)] };
+        if (pos.includes(s.step)) return armIfUrgent(saved, advance(s, "photos", ctx, before), ctx);
+        return armIfUrgent(saved, { state: { ...s, misses: 0 }, replies: [...before, ...question(s, ctx)] }, ctx);
       }
     }
     const r = stepAnswer(s, input, ctx);
-    return { ...r, replies: [...before, ...r.replies] };
+    return armIfUrgent(saved, { ...r, replies: [...before, ...r.replies] }, ctx);
   },
 
   migrate() {
