@@ -51,3 +51,21 @@ export interface ChannelSender {
   readonly channel: string;
   send(target: SendTarget, message: OutboundMessage): Promise<SendResult>;
 }
+
+/** Dispatches a message to its kind's renderer (a switch keeps the types exact without casts). */
+export function renderWith<Req>(r: OutboundRenderers<Req>, m: OutboundMessage): Req[] {
+  switch (m.kind) {
+    case "text":
+      return r.text(m);
+    case "choices":
+      return r.choices(m);
+    case "call_buttons":
+      return r.call_buttons(m);
+    case "link":
+      return r.link(m);
+    case "image":
+      return r.image(m);
+    case "location_request":
+      return r.location_request(m);
+  }
+}

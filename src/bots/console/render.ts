@@ -1,5 +1,5 @@
 /** Terminal rendering of outbound messages: one renderer per kind; buttons become numbered options. */
-import { OutboundMessage, type OutboundRenderers } from "../../messaging/outbound.js";
+import { OutboundMessage, renderWith, type OutboundRenderers } from "../../messaging/outbound.js";
 
 export interface TerminalView {
   text: string;
@@ -19,7 +19,6 @@ const renderers = {
 export function renderTerminal(raw: unknown): TerminalView {
   const parsed = OutboundMessage.safeParse(raw);
   if (!parsed.success) return { text: "(tin nhắn không hiển thị được)", choices: [] };
-  const m = parsed.data;
-  const views = (renderers[m.kind] as (x: typeof m) => TerminalView[])(m);
+  const views = renderWith(renderers, parsed.data);
   return { text: views.map((v) => v.text).join("\n"), choices: views.flatMap((v) => v.choices) };
 }

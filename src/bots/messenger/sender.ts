@@ -1,7 +1,8 @@
 import type { Logger } from "../../log.js";
 import type { ChannelSender, OutboundMessage, SendResult, SendTarget } from "../../messaging/outbound.js";
+import { renderWith } from "../../messaging/outbound.js";
 import { createRateLimiter, type RateLimiter } from "../../runtime/rate-limiter.js";
-import type { GraphFailure, MessengerGraphClient, MessengerOutMessage, MessengerSendBody } from "./graph-client.js";
+import type { GraphFailure, MessengerGraphClient, MessengerSendBody } from "./graph-client.js";
 import { createMessengerRenderers } from "./outbound.js";
 
 const HOUR = 3_600_000;
@@ -68,7 +69,7 @@ export function createMessengerSender(options: MessengerSenderOptions): ChannelS
         // The runtime holds the message and sends it after the person's next message.
         return { ok: false, retryable: false, reason: "messenger: outside the messaging window", outsideWindow: true };
       }
-      const requests = render(renderers, message);
+      const requests = renderWith(renderers, message);
       const ids: string[] = [];
       for (const [i, m] of requests.entries()) {
         await limiter.acquire(target.userId);
@@ -89,20 +90,3 @@ export function createMessengerSender(options: MessengerSenderOptions): ChannelS
   };
 }
 
-/** Dispatches to the renderer of the message's kind (a switch keeps the types exact without casts). */
-function render(r: ReturnType<typeof createMessengerRenderers>, m: OutboundMessage): MessengerOutMessage[] {
-  switch (m.kind) {
-    case "text":
-      return r.text(m);
-    case "choices":
-      return r.choices(m);
-    case "call_buttons":
-      return r.call_buttons(m);
-    case "link":
-      return r.link(m);
-    case "image":
-      return r.image(m);
-    case "location_request":
-      return r.location_request(m);
-  }
-}

@@ -1,5 +1,6 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup } from "grammy/types";
 import type { OutboundMessage, OutboundRenderers } from "../../messaging/outbound.js";
+import { renderWith } from "../../messaging/outbound.js";
 import { splitText } from "../../messaging/split-text.js";
 import { TELEGRAM_CAPABILITIES, TELEGRAM_MAX_CALLBACK_DATA_BYTES, TELEGRAM_MAX_CAPTION, TELEGRAM_MAX_TEXT } from "./capabilities.js";
 
@@ -84,20 +85,7 @@ export const renderers = createTelegramRenderers();
 
 /** Renders any outbound message with the given renderers (a switch, so the kind narrows without casts). */
 export function renderTelegram(msg: OutboundMessage, r: ReturnType<typeof createTelegramRenderers> = renderers): TelegramRequest[] {
-  switch (msg.kind) {
-    case "text":
-      return r.text(msg);
-    case "choices":
-      return r.choices(msg);
-    case "call_buttons":
-      return r.call_buttons(msg);
-    case "link":
-      return r.link(msg);
-    case "image":
-      return r.image(msg);
-    case "location_request":
-      return r.location_request(msg);
-  }
+  return renderWith(r, msg);
 }
 
 function texts(text: string): TelegramRequest[] {

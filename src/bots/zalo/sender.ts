@@ -1,7 +1,8 @@
 import type { Logger } from "../../log.js";
 import type { ChannelSender, OutboundMessage, SendResult, SendTarget } from "../../messaging/outbound.js";
+import { renderWith } from "../../messaging/outbound.js";
 import { createRateLimiter, type RateLimiter } from "../../runtime/rate-limiter.js";
-import { createZaloRenderers, type ZaloOutMessage } from "./outbound.js";
+import { createZaloRenderers } from "./outbound.js";
 import type { ZaloClient } from "./zalo-client.js";
 
 /** CS messages need an interaction within 7 days (else -230); known-stale targets are not even tried. */
@@ -34,7 +35,7 @@ export function createZaloSender(options: ZaloSenderOptions): ChannelSender {
       if (target.lastInboundAt && now().getTime() - target.lastInboundAt.getTime() >= ZALO_INTERACTION_WINDOW_MS) {
         return { ok: false, retryable: false, reason: "zalo: no interaction in the last 7 days", outsideWindow: true };
       }
-      const requests = render(renderers, message);
+      const requests = renderWith(renderers, message);
       const ids: string[] = [];
       for (const [i, m] of requests.entries()) {
         await limiter.acquire(target.userId);
@@ -51,20 +52,3 @@ export function createZaloSender(options: ZaloSenderOptions): ChannelSender {
   };
 }
 
-/** Dispatches to the renderer of the message's kind (a switch keeps the types exact without casts). */
-function render(r: ReturnType<typeof createZaloRenderers>, m: OutboundMessage): ZaloOutMessage[] {
-  switch (m.kind) {
-    case "text":
-      return r.text(m);
-    case "choices":
-      return r.choices(m);
-    case "call_buttons":
-      return r.call_buttons(m);
-    case "link":
-      return r.link(m);
-    case "image":
-      return r.image(m);
-    case "location_request":
-      return r.location_request(m);
-  }
-}

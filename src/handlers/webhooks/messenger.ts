@@ -1,8 +1,9 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import express, { type ErrorRequestHandler, type Request, type Response, type Router } from "express";
+import express, { type Request, type Response, type Router } from "express";
 import { messengerBodyToEvents, MessengerWebhookBody } from "../../bots/messenger/inbound.js";
-import { AppError, ERROR_STATUS } from "../../errors.js";
+import { AppError } from "../../errors.js";
 import type { Logger } from "../../log.js";
+import { sendWebhookError, webhookBodyErrorHandler } from "./body-errors.js";
 import { InboundEvent } from "../../messaging/inbound.js";
 
 export interface MessengerWebhookOptions {
@@ -50,25 +51,25 @@ export function createMessengerWebhook(options: MessengerWebhookOptions): Router
     if (!Buffer.isBuffer(req.body)) {
       // A JSON parser ran first and the exact signed bytes are gone: a wiring bug, not the sender's fault.
       log.error("messenger webhook mounted after a body parser; raw body unavailable");
-      sendError(res, new AppError("unavailable", "webhook misconfigured"));
+      sendWebhookError(res, new AppError("unavailable", "webhook misconfigured"));
       return;
     }
     const raw = req.body;
     if (!verifyMessengerSignature(raw, req.get("x-hub-signature-256"), options.appSecret)) {
       log.warn({ hasSignature: Boolean(req.get("x-hub-signature-256")), legacySha1: Boolean(req.get("x-hub-signature")) }, "messenger signature rejected");
-      sendError(res, new AppError("unauthorized", "invalid signature"));
+      sendWebhookError(res, new AppError("unauthorized", "invalid signature"));
       return;
     }
     let json: unknown;
     try {
       json = JSON.parse(raw.toString("utf8"));
     } catch {
-      sendError(res, new AppError("bad_request", "body is not JSON"));
+      sendWebhookError(res, new AppError("bad_request", "body is not JSON"));
       return;
     }
     const parsed = MessengerWebhookBody.safeParse(json);
     if (!parsed.success) {
-      sendError(res, new AppError("bad_request", `invalid payload: ${describeIssues(parsed.error.issues)}`));
+      sendWebhookError(res, new AppError("bad_request", `invalid payload: ${describeIssues(parsed.error.issues)}`));
       return;
     }
     const events = keepValid(messengerBodyToEvents(parsed.data), log);
@@ -77,14 +78,14 @@ export function createMessengerWebhook(options: MessengerWebhookOptions): Router
     } catch (err) {
       // Meta resends on non-200, so a failed durable write loses nothing.
       log.error({ err: errorName(err), events: events.length }, "messenger ingest failed");
-      sendError(res, new AppError("unavailable", "try again later"));
+      sendWebhookError(res, new AppError("unavailable", "try again later"));
       return;
     }
     log.info({ entries: parsed.data.entry.length, events: events.length }, "messenger webhook accepted");
     res.status(200).type("text/plain").send("EVENT_RECEIVED");
   });
 
-  router.use(path, bodyErrorHandler(log));
+  router.use(path, webhookBodyErrorHandler(log, "messenger"));
   return router;
 }
 
@@ -119,32 +120,8 @@ function describeIssues(issues: { path: PropertyKey[]; message: string }[]): str
     .join("; ");
 }
 
-function sendError(res: Response, err: AppError): void {
-  res.status(ERROR_STATUS[err.code]).json({ error: err.code, message: err.publicMessage });
-}
 
 function errorName(err: unknown): string {
   return err instanceof Error ? err.name : typeof err;
 }
 
-/** Maps body-parser failures (too large, aborted, bad encoding) to the one error type. */
-function bodyErrorHandler(log: Logger): ErrorRequestHandler {
-  return (err: unknown, _req, res, next) => {
-    if (res.headersSent) {
-      next(err);
-      return;
-    }
-    const type = typeof err === "object" && err !== null && "type" in err ? String(err.type) : "";
-    if (type === "entity.too.large") {
-      log.warn("messenger webhook body too large");
-      sendError(res, new AppError("payload_too_large", "body too large"));
-      return;
-    }
-    if (type === "encoding.unsupported" || type === "charset.unsupported") {
-      sendError(res, new AppError("unsupported_media_type", "unsupported encoding"));
-      return;
-    }
-    log.warn({ type }, "messenger webhook body unreadable");
-    sendError(res, new AppError("bad_request", "unreadable body"));
-  };
-}

@@ -1,9 +1,10 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import express, { type ErrorRequestHandler, type Request, type Response, type Router } from "express";
+import express, { type Request, type Response, type Router } from "express";
 import { zaloBodyToEvents, ZaloWebhookBody } from "../../bots/zalo/inbound.js";
 import { zaloVerifierFileName, zaloVerifierHtml } from "../../bots/zalo/verification.js";
-import { AppError, ERROR_STATUS } from "../../errors.js";
+import { AppError } from "../../errors.js";
 import type { Logger } from "../../log.js";
+import { sendWebhookError, webhookBodyErrorHandler } from "./body-errors.js";
 import { InboundEvent } from "../../messaging/inbound.js";
 
 export interface ZaloWebhookOptions {
@@ -51,7 +52,7 @@ export function createZaloWebhook(options: ZaloWebhookOptions): Router {
     const started = Date.now();
     if (!Buffer.isBuffer(req.body)) {
       log.error("zalo webhook mounted after a body parser; raw body unavailable");
-      sendError(res, new AppError("unavailable", "webhook misconfigured"));
+      sendWebhookError(res, new AppError("unavailable", "webhook misconfigured"));
       return;
     }
     const raw = req.body;
@@ -66,12 +67,12 @@ export function createZaloWebhook(options: ZaloWebhookOptions): Router {
     const signature = req.get("x-zevent-signature");
     if (timestamp === null || !verifyZaloSignature({ appId: options.appId, rawBody: raw, timestamp, oaSecretKey: options.oaSecretKey }, signature)) {
       log.warn({ hasSignature: Boolean(signature), hasTimestamp: timestamp !== null, retry: req.get("num_retry") ?? undefined }, "zalo signature rejected");
-      sendError(res, new AppError("unauthorized", "invalid signature"));
+      sendWebhookError(res, new AppError("unauthorized", "invalid signature"));
       return;
     }
     const parsed = ZaloWebhookBody.safeParse(json);
     if (!parsed.success) {
-      sendError(res, new AppError("bad_request", `invalid payload: ${describeIssues(parsed.error.issues)}`));
+      sendWebhookError(res, new AppError("bad_request", `invalid payload: ${describeIssues(parsed.error.issues)}`));
       return;
     }
     const events = zaloBodyToEvents(parsed.data, options.oaId ? { oaId: options.oaId } : {}).filter((e) => InboundEvent.safeParse(e).success);
@@ -80,7 +81,7 @@ export function createZaloWebhook(options: ZaloWebhookOptions): Router {
     } catch (err) {
       // Zalo retries only when it cannot connect, so this event is lost: loud log for the operators.
       log.error({ err: err instanceof Error ? err.name : typeof err, event: parsed.data.event_name }, "zalo ingest failed");
-      sendError(res, new AppError("unavailable", "try again later"));
+      sendWebhookError(res, new AppError("unavailable", "try again later"));
       return;
     }
     const ms = Date.now() - started;
@@ -89,7 +90,7 @@ export function createZaloWebhook(options: ZaloWebhookOptions): Router {
     res.status(200).json({ error: 0, message: "ok" });
   });
 
-  router.use(path, bodyErrorHandler(log));
+  router.use(path, webhookBodyErrorHandler(log, "zalo"));
   return router;
 }
 
@@ -138,27 +139,4 @@ function describeIssues(issues: { path: PropertyKey[]; message: string }[]): str
     .join("; ");
 }
 
-function sendError(res: Response, err: AppError): void {
-  res.status(ERROR_STATUS[err.code]).json({ error: err.code, message: err.publicMessage });
-}
 
-function bodyErrorHandler(log: Logger): ErrorRequestHandler {
-  return (err: unknown, _req, res, next) => {
-    if (res.headersSent) {
-      next(err);
-      return;
-    }
-    const type = typeof err === "object" && err !== null && "type" in err ? String(err.type) : "";
-    if (type === "entity.too.large") {
-      log.warn("zalo webhook body too large");
-      sendError(res, new AppError("payload_too_large", "body too large"));
-      return;
-    }
-    if (type === "encoding.unsupported" || type === "charset.unsupported") {
-      sendError(res, new AppError("unsupported_media_type", "unsupported encoding"));
-      return;
-    }
-    log.warn({ type }, "zalo webhook body unreadable");
-    sendError(res, new AppError("bad_request", "unreadable body"));
-  };
-}
