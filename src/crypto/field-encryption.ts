@@ -45,6 +45,11 @@ function activeRing(): KeyRing {
   return ring;
 }
 
+/** The id of the key that encrypts now (the first of ENCRYPTION_KEYS). */
+export function currentKeyId(): string {
+  return activeRing().current.id;
+}
+
 /** Bytes as Prisma's Bytes columns want them (backed by a plain ArrayBuffer). */
 export type Cipher = Buffer<ArrayBuffer>;
 
