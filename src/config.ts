@@ -64,7 +64,11 @@ const EnvSchema = z.object({
   RETENTION_TRANSCRIPT_DAYS: int(365, 1, 36500),
   RETENTION_CLOSED_CASE_DAYS: int(1825, 1, 36500),
 
-  /** Optional language model (off by default): OpenAI-compatible base URL or Ollama. It only rephrases retrieved articles. */
+  /**
+   * Optional language model (off by default; on when LLM_BASE_URL and LLM_MODEL are set). It only rephrases retrieved
+   * articles (src/guidance/rephrase.ts). LLM_BASE_URL is an OpenAI-compatible base, e.g. https://api.openai.com/v1, or
+   * Ollama's http://localhost:11434/v1 (no key needed). A model abroad is a cross-border transfer (Luật 91/2025 Art. 20).
+   */
   LLM_BASE_URL: str(),
   LLM_MODEL: str(),
   LLM_API_KEY: str(),

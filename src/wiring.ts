@@ -24,6 +24,7 @@ import { guidanceFlow } from "./flows/guidance.js";
 import { handoffFlow } from "./flows/handoff.js";
 import { tipsFlow } from "./flows/tips.js";
 import { createGuidancePort, guidanceLibrary } from "./guidance/guidance-port.js";
+import { createRephraser } from "./guidance/rephrase.js";
 import { tipsJobs } from "./guidance/tips.js";
 import { handoffJobs } from "./handoff/handoff-jobs.js";
 import { wireDonations } from "./wiring/donations.js";
@@ -85,7 +86,10 @@ export async function wireModules(d: WiringDeps): Promise<Modules> {
   m.pollers.push(...channels.pollers);
   // Guidance, tips and hand-off: the article index is built once per process (a bad article stops start-up).
   const library = guidanceLibrary();
-  m.ports.guidance = createGuidancePort(library.retriever);
+  // Optional language model (off by default; LLM_BASE_URL + LLM_MODEL): it only rephrases the retrieved article.
+  const rephraser = createRephraser(d.config, { logger: d.logger });
+  if (rephraser) d.logger.info({ model: d.config.LLM_MODEL }, "guidance answers are rephrased by a language model (cross-border transfer: see src/guidance/rephrase.ts)");
+  m.ports.guidance = createGuidancePort(library.retriever, rephraser);
   Object.assign(m.flows, { guidance: guidanceFlow, tips: tipsFlow, handoff: handoffFlow });
   Object.assign(m.jobs, tipsJobs({ articles: library.articles, bus: d.bus }), handoffJobs({ idleMin: d.config.HANDOFF_IDLE_MIN, bus: d.bus }));
   // Reports, case lookup, escalation to commune workers and 111, and the directory they use.

@@ -70,15 +70,18 @@ function prompt(locale: L): OutboundMessage {
   };
 }
 
-/** The answer text: title, the short part, the sources, and the 111 reminder on sensitive topics. */
-function answerText(hit: GuidanceHit, sensitive: boolean, locale: L): string {
-  const parts = [hit.title, hit.body, hit.sourceLine];
+/**
+ * The answer text: title, the short part, the sources, and the 111 reminder on sensitive topics. `cited` (from the
+ * optional rephraser) replaces the short part and the sources; it always ends with the source line.
+ */
+function answerText(hit: GuidanceHit, sensitive: boolean, locale: L, cited?: string): string {
+  const parts = cited === undefined ? [hit.title, hit.body, hit.sourceLine] : [hit.title, cited];
   if (sensitive) parts.push(hotlineReminder(locale));
   return parts.join("\n\n");
 }
 
 /** The replies for one answered article: the text, what to read next, and the feedback question. */
-function answerReplies(hit: GuidanceHit, sensitive: boolean, locale: L): OutboundMessage[] {
+function answerReplies(hit: GuidanceHit, sensitive: boolean, locale: L, cited?: string): OutboundMessage[] {
   const next: Choice[] = [];
   if (hit.hasMore) next.push({ id: GUIDANCE_PAYLOAD.more(hit.articleId), label: t(locale, "Xem thêm", "Read more") });
   for (const r of hit.related.slice(0, 2)) {
@@ -87,7 +90,7 @@ function answerReplies(hit: GuidanceHit, sensitive: boolean, locale: L): Outboun
   }
   next.push({ id: GUIDANCE_PAYLOAD.tips, label: t(locale, "Nhận mẹo theo tuổi của bé", "Tips for my child's age") });
   return [
-    { kind: "text", text: answerText(hit, sensitive, locale) },
+    { kind: "text", text: answerText(hit, sensitive, locale, cited) },
     { kind: "choices", text: t(locale, "Bạn có thể xem tiếp:", "You can also read:"), choices: next },
     {
       kind: "choices",
@@ -114,8 +117,12 @@ function noMatchReplies(locale: L): OutboundMessage[] {
   ];
 }
 
-/** Answers one question: the article (logged) or the honest "no answer" (logged as a content gap). */
-function answer(question: string, key: string, hint: boolean, ctx: FlowContext): StepResult<GuidanceState> {
+/**
+ * Answers one question: the article (logged) or the honest "no answer" (logged as a content gap). `safe` says triage
+ * found nothing in this message: only then may the optional rephraser see it (it never handles danger). Without a
+ * rephraser the result is returned synchronously, exactly as before.
+ */
+function answer(question: string, key: string, hint: boolean, safe: boolean, ctx: FlowContext): StepResult<GuidanceState> | Promise<StepResult<GuidanceState>> {
   const words = key.split(" ").filter(Boolean);
   if (words.length === 0) return { state: EMPTY, replies: [prompt(ctx.locale)] };
   if (CLOSERS.has(key)) {
@@ -123,12 +130,20 @@ function answer(question: string, key: string, hint: boolean, ctx: FlowContext):
   }
   const r = ctx.ports.guidance.answer(question);
   if (r.kind === "answer") {
-    const sensitive = hint || (r.hit.topic !== undefined && SENSITIVE_TOPICS.has(r.hit.topic));
-    return {
-      state: { lastArticleId: r.hit.articleId, awaitingFeedback: true },
-      replies: answerReplies(r.hit, sensitive, ctx.locale),
-      effects: [{ type: "answer_logged", articleId: r.hit.articleId, score: r.hit.score, questionKey: key }],
-    };
+    const hit = r.hit;
+    const sensitive = hint || (hit.topic !== undefined && SENSITIVE_TOPICS.has(hit.topic));
+    const result = (cited?: string): StepResult<GuidanceState> => ({
+      state: { lastArticleId: hit.articleId, awaitingFeedback: true },
+      replies: answerReplies(hit, sensitive, ctx.locale, cited),
+      effects: [{ type: "answer_logged", articleId: hit.articleId, score: hit.score, questionKey: key }],
+    });
+    const rephrase = ctx.ports.guidance.rephrase;
+    // The rephraser writes Vietnamese only; English conversations keep the article text.
+    if (!rephrase || !safe || ctx.locale !== "vi") return result();
+    return rephrase(question, hit).then(
+      (cited) => result(cited.includes(hit.sourceLine) ? cited : undefined),
+      () => result(),
+    );
   }
   if (words.length < 2) {
     // One unknown word is rarely a question worth a content-gap entry: ask for a little more.
@@ -211,7 +226,9 @@ export const guidanceFlow: FlowDefinition<GuidanceState> = {
   state: GuidanceState,
   start(ctx, data) {
     const question = typeof data?.question === "string" ? data.question.trim() : "";
-    if (question) return answer(question, matchKey(question), data?.guidanceHint === true, ctx);
+    // Started with a question (from the menu or tips): the runtime sends flagged messages to the report flow before
+    // any other flow runs, and the guidance port re-checks with triage before rephrasing.
+    if (question) return answer(question, matchKey(question), data?.guidanceHint === true, true, ctx);
     return { state: EMPTY, replies: [prompt(ctx.locale)] };
   },
   step(state, input, ctx) {
@@ -227,6 +244,6 @@ export const guidanceFlow: FlowDefinition<GuidanceState> = {
     if (item && item.flow !== "guidance") return { state: null, replies: [], goto: { flow: item.flow } };
     if (item && item.keys.includes(key)) return { state, replies: [prompt(ctx.locale)] };
     if (isGreeting(key)) return { state: null, replies: [greeting(ctx.locale)] };
-    return answer(input.text, key, input.triage.guidanceHint, ctx);
+    return answer(input.text, key, input.triage.guidanceHint, input.triage.level === "none", ctx);
   },
 };

@@ -51,6 +51,12 @@ export interface GuidanceHit {
 export interface GuidancePort {
   answer(query: string): { kind: "answer"; hit: GuidanceHit } | { kind: "no_match" };
   article(id: string): (GuidanceHit & { more: string }) | null;
+  /**
+   * Present only when the optional language model is configured: the hit's body rewritten for `question` from the
+   * article alone, ending with the hit's source line; on any failure the body and source line unchanged. Never throws.
+   * Flows call it only for messages triage found nothing in.
+   */
+  rephrase?(question: string, hit: GuidanceHit): Promise<string>;
 }
 
 export interface CaseStatusView {

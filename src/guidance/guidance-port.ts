@@ -4,9 +4,11 @@
  * well under one, so the message path never touches the disk.
  */
 import type { GuidanceHit, GuidancePort } from "../flows/ports.js";
+import { triage } from "../safety/index.js";
 import { answerQuestion, type GuidanceSearcher } from "./answer-question.js";
 import { GuidanceBm25Retriever } from "./bm25-retriever.js";
 import { DEFAULT_GUIDANCE_DIR, loadArticles } from "./load-articles.js";
+import type { Rephraser } from "./rephrase.js";
 import type { Article, Source } from "./types.js";
 
 /** How many sources the chat line names; the rest stay in the article (a chat line must stay short). */
@@ -41,9 +43,12 @@ export function articleToHit(article: Article, related: readonly Pick<Article, "
   };
 }
 
-/** Creates the GuidancePort over a retriever (GuidanceBm25Retriever.fromArticles, or a fake in tests). */
-export function createGuidancePort(retriever: GuidanceSearcher): GuidancePort {
-  return {
+/**
+ * Creates the GuidancePort over a retriever (GuidanceBm25Retriever.fromArticles, or a fake in tests). With a
+ * rephraser (optional language model, off by default) the port also offers `rephrase`.
+ */
+export function createGuidancePort(retriever: GuidanceSearcher, rephraser: Rephraser | null = null): GuidancePort {
+  const port: GuidancePort = {
     answer(query) {
       const a = answerQuestion(query, retriever);
       if (a.kind === "no_match") return a;
@@ -60,6 +65,21 @@ export function createGuidancePort(retriever: GuidanceSearcher): GuidancePort {
       return { ...articleToHit(article, related, 0), more: article.more ?? "" };
     },
   };
+  if (rephraser) {
+    port.rephrase = async (question, hit) => {
+      const unchanged = `${hit.body}\n\n${hit.sourceLine}`;
+      const article = retriever.article(hit.articleId);
+      // Second, independent guard: the model never sees a message triage flags (the flow already checks this).
+      if (!article || triage(question).level !== "none") return unchanged;
+      try {
+        const text = await rephraser.rephrase(question, [article]);
+        return text.includes(hit.sourceLine) ? text : unchanged;
+      } catch {
+        return unchanged;
+      }
+    };
+  }
+  return port;
 }
 
 let cached: { dir: string; articles: Article[]; retriever: GuidanceBm25Retriever } | null = null;

@@ -33,6 +33,8 @@ export const PERMISSIONS = [
   "staff.manage",
   "audit.view",
   "retention.run",
+  /** questions the library could not answer (may contain private details) and answer feedback per article */
+  "guidance.gaps",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -51,12 +53,14 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     "report.view", "report.export",
     "directory.view", "directory.edit",
     "staff.manage", "audit.view", "retention.run",
+    "guidance.gaps",
   ],
   hotline: [
     "case.list", "case.view", "case.view_private", "case.update_status", "case.assign", "case.note", "case.change_risk",
     "handoff.reply",
     "report.view",
     "directory.view",
+    "guidance.gaps",
   ],
   province_officer: [
     "case.list", "case.view", "case.view_private", "case.update_status", "case.assign", "case.note", "case.change_risk",

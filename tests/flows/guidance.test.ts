@@ -205,3 +205,35 @@ describe("guidance port over the real library", () => {
     expect(port.article("khong-co-bai-nay")).toBeNull();
   });
 });
+
+describe("guidance flow with the optional rephraser", () => {
+  const calls: string[] = [];
+  const withRephrase: GuidancePort = {
+    ...fakeGuidance,
+    async rephrase(q, h) {
+      calls.push(q);
+      return `Trả lời viết lại.\n\n${h.sourceLine}`;
+    },
+  };
+  const rctx = ctx({ ports: ports(withRephrase) });
+
+  it("uses the rephrased, cited text when triage found nothing", async () => {
+    calls.length = 0;
+    const r = await guidanceFlow.step({ lastArticleId: null, awaitingFeedback: false }, input("an dam the nao"), rctx);
+    expect(texts(r.replies)[0]).toBe("Bài an-dam\n\nTrả lời viết lại.\n\nNguồn: WHO, Infant feeding (2023)");
+    expect(calls).toEqual(["an dam the nao"]);
+  });
+
+  it("never passes a message triage flagged, and keeps the article text", async () => {
+    calls.length = 0;
+    const flagged: FlowInput = { ...input("an dam the nao"), triage: { level: "report", category: null, rules: [], guidanceHint: false } };
+    const r = await guidanceFlow.step({ lastArticleId: null, awaitingFeedback: false }, flagged, rctx);
+    expect(texts(r.replies)[0]).toBe("Bài an-dam\n\nNội dung ngắn của an-dam.\n\nNguồn: WHO, Infant feeding (2023)");
+    expect(calls).toEqual([]);
+  });
+
+  it("is synchronous and unchanged without a rephraser", () => {
+    const r = guidanceFlow.step({ lastArticleId: null, awaitingFeedback: false }, input("an dam the nao"), ctx());
+    expect(r).not.toBeInstanceOf(Promise);
+  });
+});

@@ -3,6 +3,7 @@ import { answerQuestion } from "../../src/guidance/answer-question.js";
 import { articlesToDocuments, GuidanceBm25Retriever, queryAgeMonths } from "../../src/guidance/bm25-retriever.js";
 import { loadArticles } from "../../src/guidance/load-articles.js";
 import { createRephraser, NoopRephraser } from "../../src/guidance/rephrase.js";
+import { formatSourceLine } from "../../src/guidance/guidance-port.js";
 import type { Article } from "../../src/guidance/types.js";
 import { evaluate, loadQuestionSets, TARGETS } from "./eval-lib.js";
 
@@ -109,9 +110,9 @@ describe("answerQuestion", () => {
 describe("rephraser", () => {
   it("is off unless configured", async () => {
     expect(createRephraser({})).toBeNull();
-    expect(createRephraser({ GUIDANCE_REPHRASE: "openai" })).toBeNull();
-    const noop = createRephraser({ GUIDANCE_REPHRASE: "noop" });
-    expect(noop).toBeInstanceOf(NoopRephraser);
-    expect(await noop!.rephrase("?", articles.slice(0, 1))).toBe(articles[0]!.short);
+    expect(createRephraser({ LLM_API_KEY: "sk-x" })).toBeNull();
+    expect(createRephraser({ LLM_BASE_URL: "http://127.0.0.1:11434/v1" })).toBeNull();
+    const noop = new NoopRephraser();
+    expect(await noop.rephrase("?", articles.slice(0, 1))).toBe(`${articles[0]!.short}\n\n${formatSourceLine(articles[0]!.sources)}`);
   });
 });

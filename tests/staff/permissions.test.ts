@@ -45,6 +45,7 @@ const GRANTS: Record<string, readonly [boolean, boolean, boolean, boolean, boole
   "staff.manage":       [Y, N, N, N, N],
   "audit.view":         [Y, N, N, N, N],
   "retention.run":      [Y, N, N, N, N],
+  "guidance.gaps":      [Y, Y, N, N, N],
 };
 
 // Staff: the province officer covers province 01; the commune worker covers commune 00004 (in province 01).
