@@ -1,3 +1,4 @@
+import { renderWith } from "../../../src/messaging/outbound.js";
 import { describe, expect, it } from "vitest";
 import { createMessengerRenderers, messengerCapabilities, shortenLabel, toMessengerPhone } from "../../../src/bots/messenger/outbound.js";
 import type { MessengerOutMessage } from "../../../src/bots/messenger/graph-client.js";
@@ -28,20 +29,7 @@ const samples: { [K in OutboundKind]: OutboundOf<K>[] } = {
 };
 
 function renderAny(m: OutboundMessage): MessengerOutMessage[] {
-  switch (m.kind) {
-    case "text":
-      return r.text(m);
-    case "choices":
-      return r.choices(m);
-    case "call_buttons":
-      return r.call_buttons(m);
-    case "link":
-      return r.link(m);
-    case "image":
-      return r.image(m);
-    case "location_request":
-      return r.location_request(m);
-  }
+  return renderWith(r, m);
 }
 
 describe("Messenger renderers", () => {

@@ -1,3 +1,4 @@
+import { renderWith } from "../../../src/messaging/outbound.js";
 import { describe, expect, it } from "vitest";
 import { createZaloRenderers, zaloCapabilities, type ZaloOutMessage } from "../../../src/bots/zalo/outbound.js";
 import { OutboundMessage, type OutboundKind, type OutboundOf } from "../../../src/messaging/outbound.js";
@@ -23,20 +24,7 @@ const samples: { [K in OutboundKind]: OutboundOf<K>[] } = {
 };
 
 function renderAny(m: OutboundMessage): ZaloOutMessage[] {
-  switch (m.kind) {
-    case "text":
-      return r.text(m);
-    case "choices":
-      return r.choices(m);
-    case "call_buttons":
-      return r.call_buttons(m);
-    case "link":
-      return r.link(m);
-    case "image":
-      return r.image(m);
-    case "location_request":
-      return r.location_request(m);
-  }
+  return renderWith(r, m);
 }
 
 describe("Zalo renderers", () => {
