@@ -8,6 +8,7 @@
  *   vn-admin-units-2025.json     34 provinces → 3,321 communes (copied, minified, fields checked)
  *   vn-admin-units-pre2025.json  63 provinces → 696 districts → 10,035 communes (reduced to a compact index)
  */
+import { units2025Schema } from "../src/directory/load-units.js";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,23 +18,6 @@ const repoRoot = fileURLToPath(new URL("../", import.meta.url));
 const sharedDir = path.resolve(process.argv[2] ?? path.join(repoRoot, "../shared/data"));
 const outDir = path.join(repoRoot, "content/directory");
 
-const unit2025 = z.object({
-  code: z.string().regex(/^\d{5}$/),
-  name: z.string().min(1),
-  fullName: z.string().min(1),
-  nameEn: z.string(),
-  type: z.enum(["xã", "phường", "đặc khu"]),
-  formedFrom: z.string(),
-});
-const province2025 = z.object({
-  code: z.string().regex(/^\d{2}$/),
-  name: z.string().min(1),
-  fullName: z.string().min(1),
-  nameEn: z.string(),
-  type: z.enum(["thành phố trực thuộc trung ương", "tỉnh"]),
-  formedFrom: z.string(),
-  communes: z.array(unit2025),
-});
 
 const oldCommune = z.object({ code: z.string(), name: z.string(), type: z.enum(["xã", "phường", "thị trấn"]) });
 const oldDistrict = z.object({ code: z.string(), name: z.string(), type: z.string(), communes: z.array(oldCommune) });
@@ -44,7 +28,7 @@ const COMMUNE_TYPE_LETTER = { xã: "x", phường: "p", "thị trấn": "t" } as
 
 const nfc = (s: string) => s.normalize("NFC").trim();
 
-const current = z.array(province2025).parse(JSON.parse(readFileSync(path.join(sharedDir, "vn-admin-units-2025.json"), "utf8")));
+const current = units2025Schema.parse(JSON.parse(readFileSync(path.join(sharedDir, "vn-admin-units-2025.json"), "utf8")));
 const old = z.array(oldProvince).parse(JSON.parse(readFileSync(path.join(sharedDir, "vn-admin-units-pre2025.json"), "utf8")));
 
 const communes = current.reduce((n, p) => n + p.communes.length, 0);

@@ -48,22 +48,6 @@ export async function withSchemaEngine<T>(schema: string, factory: SqlMigrationA
   }
 }
 
-/** SQL that brings an empty database to `schema` (used to create migrations). */
-export async function diffSql(schema: string, factory: SqlMigrationAwareDriverAdapterFactory, from: "empty" | { migrationsSql: string } = "empty"): Promise<string> {
-  return withSchemaEngine(schema, factory, async (engine) => {
-    const r = await engine.diff({
-      from: { tag: "empty" },
-      to: { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: schema }] },
-      script: true,
-      shadowDatabaseUrl: null,
-      exitCode: null,
-      filters: { externalTables: [], externalEnums: [] },
-    });
-    void from;
-    return r.stdout ?? "";
-  });
-}
-
 /** SQL needed to make the live database (behind `factory`) match `schema`; empty when there is no drift. */
 export async function driftSql(schema: string, factory: SqlMigrationAwareDriverAdapterFactory): Promise<string> {
   return withSchemaEngine(schema, factory, async (engine) => {

@@ -125,7 +125,8 @@ const provinceSchema = z.object({
   formedFrom: z.string(),
   communes: z.array(communeSchema).min(1),
 });
-const units2025Schema = z.array(provinceSchema).length(34);
+/** The 2025 directory as published (34 provinces with their communes); the build script checks its input with it too. */
+export const units2025Schema = z.array(provinceSchema).length(34);
 
 const oldIndexSchema = z.object({
   provinces: z.array(

@@ -634,6 +634,7 @@ function armIfUrgent(before: ReportState | null, r: StepResult<ReportState>, ctx
 export const reportFlow: FlowDefinition<ReportState> = {
   id: "report",
   version: 1,
+  handlesDanger: "all",
   state: ReportState,
 
   start(ctx, data) {

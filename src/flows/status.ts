@@ -50,6 +50,7 @@ function addPrompt(s: StatusState): OutboundMessage {
 export const statusFlow: FlowDefinition<StatusState> = {
   id: "status",
   version: 1,
+  handlesDanger: "reports",
   state: StatusState,
 
   start() {

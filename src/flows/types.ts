@@ -57,6 +57,11 @@ export interface FlowDefinition<S> {
   /** Bumped when the saved state's shape changes; older states go through `migrate`. */
   version: number;
   state: z.ZodType<S>;
+  /**
+   * Danger the flow handles itself instead of being handed to the report flow: "all" (the report flow),
+   * "reports" (reports of abuse but not immediate danger: a reporter adding details to their own case).
+   */
+  handlesDanger?: "all" | "reports";
   /** Start the flow (optionally with data from the flow that handed over). */
   start(ctx: FlowContext, data?: Record<string, unknown>): StepResult<S> | Promise<StepResult<S>>;
   step(state: S, input: FlowInput, ctx: FlowContext): StepResult<S> | Promise<StepResult<S>>;

@@ -105,9 +105,9 @@ export async function stepConversation(conv: ConversationView, input: FlowInput,
   // 2. A person holds the conversation: the bot says nothing else.
   if (conv.handoff) return keep();
   const danger = input.triage.level !== "none";
-  // The report flow handles danger itself; a reporter adding details to their own case ("Tra cứu hồ sơ") is not
-  // filing a new report — unless it is immediate danger, which always starts one.
-  const ownsDanger = currentId === "report" || (currentId === "status" && input.triage.level === "report");
+  // Flows may handle danger themselves (FlowDefinition.handlesDanger): the report flow all of it; a reporter adding
+  // details to their own case only reports — immediate danger always starts a report.
+  const ownsDanger = current.handlesDanger === "all" || (current.handlesDanger === "reports" && input.triage.level === "report");
   if (danger && !ownsDanger) {
     return done(
       await run(registry, "report", registry.report.start(ctx, { trigger: "triage", level: input.triage.level, category: input.triage.category, rules: input.triage.rules, text: input.text }), ctx, replies, effects),

@@ -373,12 +373,10 @@ export function createProcessor(deps: ProcessorDeps) {
         }
       }
     }
-    const committed = deps.clock.now().getTime();
     for (const w of work) {
       if (w.inbound) deps.metrics.replyQueued.record(Date.now() - w.row.receivedAt.getTime());
       if (w.conv?.conversationId) deps.bus.conversationUpdated(w.conv.conversationId);
     }
-    void committed;
     deps.metrics.processed += work.length;
     deps.metrics.failed += work.filter((w) => w.error).length;
     deps.bus.outboxChanged();

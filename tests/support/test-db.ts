@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { generateKeySpec, parseKeyRing, setKeyRing } from "../../src/crypto/index.js";
+import { parseKeyRing, setKeyRing } from "../../src/crypto/index.js";
 import { applyMigrations, readMigrations } from "../../src/db/migrate.js";
 import { openDatabase, type Database, type DbKind } from "../../src/db/open.js";
 
@@ -20,7 +20,6 @@ export const REQUIRE_ALL = process.env.REQUIRE_ALL_SUITES === "1";
 export function installTestKeys(): void {
   setKeyRing(parseKeyRing(process.env.TEST_ENCRYPTION_KEYS ?? "test:" + Buffer.alloc(32, 7).toString("base64")));
 }
-void generateKeySpec;
 
 let pgAvailable: Promise<boolean> | null = null;
 /** Whether the local PostgreSQL answers (checked once per process). */

@@ -1,4 +1,5 @@
 import type { ChannelCapabilities } from "../../messaging/channels.js";
+import { absoluteUrl, LOCATION_HINT_VI, shortenLabel } from "../../messaging/render-helpers.js";
 import type { OutboundRenderers, PhoneNumber } from "../../messaging/outbound.js";
 import { splitText } from "../../messaging/split-text.js";
 import type { MessengerButton, MessengerOutMessage } from "./graph-client.js";
@@ -26,11 +27,10 @@ export interface MessengerRenderOptions {
   locationHint?: string;
 }
 
-const DEFAULT_LOCATION_HINT = "Bạn hãy gõ tên xã/phường (và tỉnh/thành phố) nơi bạn đang ở.";
 
 /** Builds the Messenger renderers: one per OutboundMessage kind, each returning the `message` objects to send in order. */
 export function createMessengerRenderers(options: MessengerRenderOptions = {}): OutboundRenderers<MessengerOutMessage> {
-  const locationHint = options.locationHint ?? DEFAULT_LOCATION_HINT;
+  const locationHint = options.locationHint ?? LOCATION_HINT_VI;
   return {
     text: (msg) => textMessages(msg.text),
 
@@ -93,16 +93,6 @@ export function toMessengerPhone(phone: string): string | null {
   return null;
 }
 
-/** Shortens a label to `max` UTF-16 units at a word boundary when possible, ending with "…". */
-export function shortenLabel(label: string, max: number): string {
-  const s = label.normalize("NFC").trim();
-  if (s.length <= max) return s;
-  const room = s.slice(0, max - 1);
-  const space = room.lastIndexOf(" ");
-  // A word boundary only when it keeps most of the label; otherwise cut mid-word (on a code point boundary).
-  const head = space >= Math.floor(max / 2) ? room.slice(0, space) : room.replace(/[\uD800-\uDBFF]$/, "");
-  return `${head.trimEnd()}…`;
-}
 
 function textMessages(text: string): MessengerOutMessage[] {
   return splitText(text, MESSENGER_LIMITS.text).map((t) => ({ text: t }));
@@ -127,12 +117,3 @@ function withTemplate(text: string, buttons: MessengerButton[]): MessengerOutMes
   return out;
 }
 
-function absoluteUrl(url: string, base: string | undefined): string | null {
-  if (/^https?:\/\//i.test(url)) return url;
-  if (!base) return null;
-  try {
-    return new URL(url, base.endsWith("/") ? base : `${base}/`).toString();
-  } catch {
-    return null;
-  }
-}

@@ -1,4 +1,5 @@
 import type { ChannelCapabilities } from "../../messaging/channels.js";
+import { absoluteUrl, LOCATION_HINT_VI, shortenLabel } from "../../messaging/render-helpers.js";
 import type { OutboundRenderers } from "../../messaging/outbound.js";
 import { splitText } from "../../messaging/split-text.js";
 import { ZALO_CHOICE_PREFIX } from "./inbound.js";
@@ -47,11 +48,10 @@ export interface ZaloRenderOptions {
   locationHint?: string;
 }
 
-const DEFAULT_LOCATION_HINT = "Bạn hãy gõ tên xã/phường (và tỉnh/thành phố) nơi bạn đang ở.";
 
 /** Builds the Zalo renderers: one per OutboundMessage kind, each returning the CS `message` objects to send in order. */
 export function createZaloRenderers(options: ZaloRenderOptions = {}): OutboundRenderers<ZaloOutMessage> {
-  const locationHint = options.locationHint ?? DEFAULT_LOCATION_HINT;
+  const locationHint = options.locationHint ?? LOCATION_HINT_VI;
   return {
     text: (msg) => textMessages(msg.text),
 
@@ -101,15 +101,6 @@ export function createZaloRenderers(options: ZaloRenderOptions = {}): OutboundRe
 /** Default renderers (no public base url: relative images degrade to their alt text). */
 export const zaloRenderers = createZaloRenderers();
 
-/** Shortens a label to `max` UTF-16 units at a word boundary when possible, ending with "…". */
-export function shortenLabel(label: string, max: number): string {
-  const s = label.normalize("NFC").trim();
-  if (s.length <= max) return s;
-  const room = s.slice(0, max - 1);
-  const space = room.lastIndexOf(" ");
-  const head = space >= Math.floor(max / 2) ? room.slice(0, space) : room.replace(/[\uD800-\uDBFF]$/, "");
-  return `${head.trimEnd()}…`;
-}
 
 function textMessages(text: string): ZaloOutMessage[] {
   return splitText(text, ZALO_LIMITS.text).map((t) => ({ text: t }));
@@ -122,12 +113,3 @@ function withButtons(text: string, buttons: ZaloButton[]): ZaloOutMessage[] {
   return [...chunks.map((t) => ({ text: t })), { text: last, attachment: { type: "template", payload: { buttons: buttons.slice(0, ZALO_LIMITS.buttons) } } }];
 }
 
-function absoluteUrl(url: string, base: string | undefined): string | null {
-  if (/^https?:\/\//i.test(url)) return url;
-  if (!base) return null;
-  try {
-    return new URL(url, base.endsWith("/") ? base : `${base}/`).toString();
-  } catch {
-    return null;
-  }
-}

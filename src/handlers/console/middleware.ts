@@ -4,7 +4,7 @@
  * router is signed-in-only and CSRF-checked by default — a later module cannot forget either.
  */
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express";
-import helmet from "helmet";
+import { strictPageHeaders } from "../security-headers.js";
 import { AppError } from "../../errors.js";
 import { staffActor, writeAudit, type AuditDetails } from "../../staff/audit.js";
 import { hasPermission, type Permission } from "../../staff/permissions.js";
@@ -115,35 +115,9 @@ export async function audit(req: Request, action: string, entity: string, entity
   await writeAudit(ctx.prisma, { actor: staff ? staffActor(staff.id) : "anonymous", action, entity, entityId, details, ip: req.ip ?? null });
 }
 
-/**
- * Helmet for the console: a strict CSP (only our own files; no inline script or style; no framing), no referrer,
- * HSTS on https deployments.
- */
+/** Helmet for the console: the strict page headers shared with the public pages (src/handlers/security-headers.ts). */
 export function consoleSecurityHeaders(config: ConsoleConfig): RequestHandler {
-  const https = config.publicBaseUrl.startsWith("https://");
-  return helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", "data:"],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-        ...(https ? { upgradeInsecureRequests: [] } : {}),
-      },
-    },
-    frameguard: { action: "deny" },
-    referrerPolicy: { policy: "no-referrer" },
-    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    crossOriginResourcePolicy: { policy: "same-origin" },
-    crossOriginOpenerPolicy: { policy: "same-origin" },
-  });
+  return strictPageHeaders(config.publicBaseUrl);
 }
 
 /** Console pages show private data: never let a browser or proxy cache them; also keep them out of search engines. */

@@ -5,7 +5,7 @@
  * a bad one is a 400 that says which and why. Strict security headers (CSP default-src 'self', no framing).
  */
 import { Router, type Request, type RequestHandler, type Response } from "express";
-import helmet from "helmet";
+import { strictPageHeaders } from "../security-headers.js";
 import { z } from "zod";
 import type { Config } from "../../config.js";
 import type { NeedsPort } from "../../flows/ports.js";
@@ -43,30 +43,6 @@ const QrFile = z.string().regex(/^(UH-\d{4}-\d{6,9})\.png$/, "mã ủng hộ kh�
 
 const reasonOf = (e: z.ZodError): string => e.issues.map((i) => `${i.path.join(".") || "tham số"}: ${i.message}`).join("; ");
 
-/** Security headers for public pages: only our own files; no inline script or style; no framing. */
-function securityHeaders(publicBaseUrl: string): RequestHandler {
-  const https = publicBaseUrl.startsWith("https://");
-  return helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", "data:"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-        ...(https ? { upgradeInsecureRequests: [] } : {}),
-      },
-    },
-    frameguard: { action: "deny" },
-    referrerPolicy: { policy: "no-referrer" },
-    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    crossOriginResourcePolicy: { policy: "same-origin" },
-  });
-}
 
 async function provinces(prisma: PrismaClient): Promise<Province[]> {
   const rows = await prisma.administrativeUnit.findMany({ where: { level: "province" }, select: { code: true, name: true } });
@@ -93,7 +69,7 @@ const toFilter = (q: { tinh?: string | undefined; loai?: string | undefined }): 
 /** The public router (needs board, transparency page and CSV, VietQR images, the pages' stylesheet). */
 export function publicRouter(deps: PublicRouterDeps): Router {
   const r = Router();
-  const headers = securityHeaders(deps.config.publicBaseUrl);
+  const headers = strictPageHeaders(deps.config.publicBaseUrl);
   // totals change with every statement import: browsers revalidate, shared caches may keep a minute
   const fresh: RequestHandler = (_req, res, next) => {
     res.set("Cache-Control", "public, max-age=60, must-revalidate");

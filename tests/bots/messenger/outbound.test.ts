@@ -1,6 +1,7 @@
 import { renderWith } from "../../../src/messaging/outbound.js";
 import { describe, expect, it } from "vitest";
-import { createMessengerRenderers, messengerCapabilities, shortenLabel, toMessengerPhone } from "../../../src/bots/messenger/outbound.js";
+import { createMessengerRenderers, messengerCapabilities, toMessengerPhone } from "../../../src/bots/messenger/outbound.js";
+import { shortenLabel } from "../../../src/messaging/render-helpers.js";
 import type { MessengerOutMessage } from "../../../src/bots/messenger/graph-client.js";
 import { OutboundMessage, type OutboundKind, type OutboundOf } from "../../../src/messaging/outbound.js";
 import { GraphSendBody } from "../../fakes/graph-api.js";
