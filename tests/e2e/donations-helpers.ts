@@ -3,6 +3,9 @@ import jsQRModule from "jsqr";
 import { PNG } from "pngjs";
 import { QRPay } from "vietnam-qr-pay";
 import type { StaffScope } from "../../src/needs/types.js";
+import { parseCsv } from "../support/csv.js";
+
+export { parseCsv };
 
 // jsqr is CommonJS with a TypeScript `export default`: under NodeNext the callable sits on .default
 const jsQR = jsQRModule.default;
@@ -22,35 +25,6 @@ export function decodeVietQrPng(png: Buffer): { bankBin: string | undefined; acc
   return { bankBin: qr.consumer.bankBin, account: qr.consumer.bankNumber, amount: qr.amount, purpose: qr.additionalData.purpose, valid: qr.isValid };
 }
 
-/** Parses the transparency CSV (BOM, CRLF, quoted cells) into rows of cells. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  const s = text.replace(/^\uFEFF/, "");
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    if (quoted) {
-      if (ch === '"' && s[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (ch === "\n") {
-      row.push(cell.replace(/\r$/, ""));
-      rows.push(row);
-      row = [];
-      cell = "";
-    } else cell += ch;
-  }
-  if (cell !== "" || row.length > 0) rows.push([...row, cell]);
-  return rows;
-}
 
 /** Money columns (needed, pledged, received, delivered) of the "TỔNG" row and of one need's row in the needs CSV. */
 export function csvFigures(csv: string, needCode: string): { total: number[]; need: number[] | null } {

@@ -8,6 +8,9 @@ import { logger } from "../../src/log.js";
 import { hashPassword } from "../../src/staff/passwords.js";
 import { registerAdminSections } from "../../src/wiring/console-admin.js";
 import type { TestDb } from "../support/test-db.js";
+import { parseCsv } from "../support/csv.js";
+
+export { parseCsv };
 
 export const PASSWORD = "Bao-ve-tre-em-2026";
 export const CONFIG = {
@@ -87,36 +90,3 @@ export async function seedSomeUnits(db: TestDb): Promise<void> {
   });
 }
 
-/** Parses a CSV document written by toCsvDocument (BOM, quoted cells, CRLF). */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  const s = text.replace(/^\uFEFF/, "");
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    if (quoted) {
-      if (ch === '"' && s[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (ch === "\r" && s[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else cell += ch;
-  }
-  if (cell !== "" || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
-}
